@@ -1,0 +1,3 @@
+-- What the served warehouse was built from, for the footer of every page.
+SELECT as_of, built_at, source, scale
+FROM meta_build;

@@ -1,0 +1,192 @@
+"""Data checks: what must hold of the raw tables and the marts, and how a failure is reported.
+
+Every check is a query that returns the offending rows. A failure names the file, the column, what
+is wrong, how many rows, and the first few rows by their row number in the file (1 = first data
+row), so whoever fixes the export can find them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from safetynet.schema import TABLES, TABLES_BY_NAME, Column, Table
+
+SAMPLE_ROWS = 5
+# Identity-card numbers and mobile numbers: personal data that no raw table may carry.
+PERSONAL_DATA = r"\d{17}[\dXx]|(^|\D)1[3-9]\d{9}($|\D)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    column: str
+    what: str
+    rows: int
+    sample: tuple[dict[str, Any], ...] = ()
+
+    def message(self) -> str:
+        source = f"{self.table}.parquet" if self.table in TABLES_BY_NAME else f"table {self.table}"
+        where = f"{source}, column {self.column}" if self.column else source
+        examples = "; ".join(_describe(row) for row in self.sample)
+        count = f" ({self.rows} rows)" if self.rows else ""
+        return f"{where}: {self.what}{count}" + (f" — e.g. {examples}" if examples else "")
+
+
+def _describe(row: dict[str, Any]) -> str:
+    rest = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != "_row")
+    return f"row {row['_row']}: {rest}" if "_row" in row else rest
+
+
+class BuildError(Exception):
+    """The raw data failed a check; the message lists every problem found in that phase."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.message() for p in problems))
+
+
+@dataclass(frozen=True)
+class Check:
+    table: str
+    column: str
+    what: str
+    sql: str  # returns the offending rows, with _row when they come from a file
+    params: dict[str, Any] | None = None
+
+
+def find_problems(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[Problem]:
+    problems = []
+    for check in checks:
+        rows = con.sql(f"SELECT count(*) FROM ({check.sql})", params=check.params).fetchall()[0][0]
+        if rows:
+            sample = con.sql(
+                f"SELECT * FROM ({check.sql}) LIMIT {SAMPLE_ROWS}", params=check.params
+            )
+            records = tuple(dict(zip(sample.columns, r, strict=True)) for r in sample.fetchall())
+            problems.append(Problem(check.table, check.column, check.what, rows, records))
+    return problems
+
+
+def raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise BuildError(problems)
+
+
+def cast_checks(table: Table, raw_types: dict[str, str]) -> list[Check]:
+    """Values that cannot be read as the column's type (only where the file's type differs)."""
+    return [
+        Check(
+            table.name,
+            c.name,
+            f"values that cannot be read as {c.type}",
+            f"SELECT _row, {c.name} FROM raw_{table.name} "
+            f"WHERE {c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.type}) IS NULL ORDER BY _row",
+        )
+        for c in table.columns
+        if raw_types.get(c.name, c.type) != c.type
+    ]
+
+
+def row_checks(as_of: date) -> list[Check]:
+    """Every check on the typed staging tables, for all raw tables."""
+    return [check for table in TABLES for check in _table_checks(table, as_of)] + _holder_checks()
+
+
+def _table_checks(table: Table, as_of: date) -> list[Check]:
+    checks = [_unique(table)]
+    for column in table.columns:
+        checks += _column_checks(table, column, as_of)
+    for low, high in table.ordered:
+        checks.append(
+            _where(table, f"{low}, {high}", f"{low} after {high}", f"{low} > {high}", (low, high))
+        )
+    return checks
+
+
+def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
+    checks = []
+    if not c.nullable:
+        checks.append(_where(table, c.name, "empty values", f"{c.name} IS NULL", (c.name,)))
+    if c.pattern:
+        checks.append(
+            _where(table, c.name, f"codes not of the form {c.pattern}",
+                   f"NOT regexp_full_match({c.name}, $pattern)", (c.name,), {"pattern": c.pattern})
+        )  # fmt: skip
+    if c.values:
+        checks.append(
+            _where(table, c.name, f"values other than {', '.join(c.values)}",
+                   f"NOT list_contains($values, {c.name})", (c.name,), {"values": list(c.values)})
+        )  # fmt: skip
+    if c.nonneg:
+        checks.append(_where(table, c.name, "negative values", f"{c.name} < 0", (c.name,)))
+    if c.type in ("DATE", "TIMESTAMP") and not c.future_ok:
+        checks.append(
+            _where(table, c.name, f"dates after the as-of date {as_of}",
+                   f"CAST({c.name} AS DATE) > $as_of", (c.name,), {"as_of": as_of})
+        )  # fmt: skip
+    if c.type == "VARCHAR" and not (c.pattern or c.values):
+        checks.append(
+            _where(table, c.name, "what looks like personal data (ID-card or mobile numbers)",
+                   f"regexp_matches({c.name}, $pii)", (c.name,), {"pii": PERSONAL_DATA})
+        )  # fmt: skip
+    if c.references:
+        checks.append(_reference(table, c))
+    return checks
+
+
+def _where(
+    table: Table,
+    column: str,
+    what: str,
+    predicate: str,
+    show: tuple[str, ...],
+    params: dict[str, Any] | None = None,
+) -> Check:
+    shown = ", ".join(dict.fromkeys((*table.key, *show)))
+    sql = f"SELECT _row, {shown} FROM stg_{table.name} WHERE {predicate} ORDER BY _row"
+    return Check(table.name, column, what, sql, params)
+
+
+def _unique(table: Table) -> Check:
+    keys = ", ".join(table.key)
+    sql = (
+        f"SELECT _row, {keys} FROM stg_{table.name} "
+        f"QUALIFY count(*) OVER (PARTITION BY {keys}) > 1 ORDER BY _row"
+    )
+    return Check(table.name, keys, f"duplicate keys ({keys})", sql)
+
+
+def _reference(table: Table, c: Column) -> Check:
+    target, target_column = c.references.split(".")
+    sql = (
+        f"SELECT t._row, t.{c.name} FROM stg_{table.name} t "
+        f"ANTI JOIN stg_{target} r ON r.{target_column} = t.{c.name} "
+        f"WHERE t.{c.name} IS NOT NULL ORDER BY t._row"
+    )
+    return Check(table.name, c.name, f"codes with no row in {target}.parquet", sql)
+
+
+def _holder_checks() -> list[Check]:
+    """resource_stocks.holder_code names a community or a depot, as holder_kind says."""
+    sql = (
+        "SELECT s._row, s.holder_code, s.holder_kind FROM stg_resource_stocks s "
+        "WHERE NOT (holder_kind = 'community' AND holder_code IN (SELECT community_code FROM stg_communities)"
+        " OR holder_kind = 'depot' AND holder_code IN (SELECT depot_code FROM stg_depots)) ORDER BY s._row"
+    )
+    return [Check("resource_stocks", "holder_code", "holders that are no community or depot", sql)]
+
+
+def mart_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
+    """Marts hold counts: no integer column of a mart may be negative."""
+    columns = con.sql(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE table_name LIKE 'mart_%' AND data_type IN ('INTEGER', 'BIGINT', 'HUGEINT') "
+        "ORDER BY table_name, column_index"
+    ).fetchall()
+    return [
+        Check(t, col, "negative counts", f"SELECT * FROM {t} WHERE {col} < 0") for t, col in columns
+    ]

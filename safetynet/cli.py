@@ -1,0 +1,117 @@
+"""The `safetynet` command: generate the demo city, build warehouses, say what is served, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from safetynet import store
+from safetynet.checks import BuildError
+from safetynet.demo.facts import SCALES
+from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildError as error:
+        served = store.current()
+        print(f"build failed; nothing changed.\n{error}", file=sys.stderr)
+        print(f"still serving: {served.name if served else 'no warehouse yet'}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="safetynet", description="SafetyNet (安全网) dashboard tools"
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="write the demo city's raw tables to a folder")
+    gen.add_argument("out_dir", type=Path)
+    _demo_options(gen)
+    gen.set_defaults(run=_generate)
+
+    build = sub.add_parser(
+        "build", help="build a warehouse from raw files (or the demo) and serve it"
+    )
+    build.add_argument("raw_dir", type=Path, nargs="?", help="folder of raw Parquet files")
+    build.add_argument(
+        "--demo", action="store_true", help="generate the demo city and build from it"
+    )
+    _demo_options(build)
+    build.set_defaults(run=_build)
+
+    info = sub.add_parser("info", help="print, as JSON, what the served warehouse holds")
+    info.set_defaults(run=_info)
+
+    serve = sub.add_parser(
+        "serve", help="start the dashboard (building the demo warehouse if none)"
+    )
+    serve.add_argument("--port", type=int, default=8501)
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _demo_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", choices=sorted(SCALES), default="city")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+
+
+def _generate(args: argparse.Namespace) -> int:
+    counts = generate(args.out_dir, args.scale, args.seed, args.as_of or DEFAULT_AS_OF)
+    print(json.dumps(counts, indent=2))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from safetynet.build import build  # imports duckdb; keep `--help` quick
+
+    if args.demo == (args.raw_dir is not None):
+        print("give either RAW_DIR or --demo", file=sys.stderr)
+        return 2
+    raw_dir = args.raw_dir or demo_raw(args.scale, args.seed, args.as_of or DEFAULT_AS_OF)
+    version = build(raw_dir, as_of=None if args.demo else args.as_of)
+    print(f"serving {version.name}")
+    return 0
+
+
+def demo_raw(scale: str, seed: int, as_of: date) -> Path:
+    """The demo's raw folder, generated on first use (generation is deterministic)."""
+    raw_dir = store.data_dir() / "raw" / f"demo-{scale}-{seed}-{as_of.isoformat()}"
+    if not (raw_dir / "_demo.json").exists():
+        generate(raw_dir, scale, seed, as_of)
+    return raw_dir
+
+
+def _info(args: argparse.Namespace) -> int:
+    from safetynet.info import describe
+
+    version = store.current()
+    if version is None:
+        print("no warehouse yet: run `safetynet build --demo`", file=sys.stderr)
+        return 1
+    print(json.dumps(describe(version), ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if store.current() is None:
+        from safetynet.build import build
+
+        build(demo_raw("city", DEFAULT_SEED, DEFAULT_AS_OF))
+    command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
+    return subprocess.call(command, env=os.environ.copy())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Reading a folder of raw files into typed staging tables, refusing what does not fit the schema."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from safetynet.checks import Problem, cast_checks, find_problems, raise_if
+from safetynet.schema import TABLES, Table
+
+# Column names that say a file carries personal data: we keep counts, never people.
+PERSONAL_COLUMN = re.compile(
+    r"姓名|身份证|电话|手机|住址|phone|mobile|id_?card|id_?number|^name$|address", re.I
+)
+
+
+def file_problems(raw_dir: Path) -> list[Problem]:
+    """Missing or unreadable files, missing columns, columns that hold personal data."""
+    problems = []
+    for table in TABLES:
+        path = raw_dir / table.file
+        if not path.exists():
+            problems.append(Problem(table.name, "", f"file missing from {raw_dir.name}/", 0))
+            continue
+        try:
+            names = pq.read_schema(path).names
+        except Exception as error:  # pyarrow raises several types for a damaged file
+            problems.append(Problem(table.name, "", f"not a readable Parquet file ({error})", 0))
+            continue
+        expected = [c.name for c in table.columns]
+        missing = [n for n in expected if n not in names]
+        if missing:
+            problems.append(Problem(table.name, ", ".join(missing), "missing columns", 0))
+        for name in names:
+            if name not in expected and PERSONAL_COLUMN.search(name):
+                what = "looks like personal data; SafetyNet keeps counts only — remove the column"
+                problems.append(Problem(table.name, name, what, 0))
+    return problems
+
+
+def stage(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """Create raw_<table> views on the files and typed stg_<table> tables from them.
+
+    Values that do not read as their column's type are reported, with their row numbers, before
+    any typed table is made. Extra columns are left behind in the raw view.
+    """
+    raise_if(file_problems(raw_dir))
+    problems = []
+    for table in TABLES:
+        path = str(raw_dir / table.file)
+        con.execute(
+            f"CREATE TEMP VIEW raw_{table.name} AS "
+            f"SELECT *, file_row_number + 1 AS _row FROM read_parquet('{_quote(path)}', file_row_number = true)"
+        )
+        problems += find_problems(con, cast_checks(table, _raw_types(con, table)))
+    raise_if(problems)
+    for table in TABLES:
+        columns = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in table.columns)
+        con.execute(
+            f"CREATE TABLE stg_{table.name} AS SELECT {columns}, _row FROM raw_{table.name}"
+        )
+
+
+def _raw_types(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, str]:
+    relation = con.table(f"raw_{table.name}")
+    return {name: str(t) for name, t in zip(relation.columns, relation.types, strict=True)}
+
+
+def _quote(path: str) -> str:
+    # A view cannot take a bound parameter, so the path is quoted as a SQL literal instead.
+    return path.replace("'", "''")

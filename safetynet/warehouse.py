@@ -1,0 +1,38 @@
+"""The one module that opens warehouse files and runs named queries on them.
+
+Page queries live in queries/<name>.sql and take bound $parameters, never pasted values.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+
+
+def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of a named page query, queries/<name>.sql."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def page_queries() -> list[str]:
+    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
+    """Run a named query on its own cursor (a connection is shared between threads)."""
+    cursor = con.cursor()
+    try:
+        return cursor.sql(sql_text(name), params=params or None).pl()
+    finally:
+        cursor.close()
