@@ -173,7 +173,9 @@ def test_whistle_times_are_ordered(t: dict[str, pl.DataFrame]) -> None:
         assert (w[column].drop_nulls() < end).all(), column
     assert w.filter(pl.col("arrived_at") < pl.col("called_at")).height == 0
     assert w.filter(pl.col("resolved_at") < pl.col("arrived_at")).height == 0
-    assert w.filter(pl.col("arrived_at").is_null() & pl.col("resolved_at").is_not_null()).height == 0
+    assert (
+        w.filter(pl.col("arrived_at").is_null() & pl.col("resolved_at").is_not_null()).height == 0
+    )
     assert 0 < w["arrived_at"].null_count() < 0.1 * w.height
     assert w["call_id"].str.contains(r"^W\d{8}$").all()
 

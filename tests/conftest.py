@@ -1,0 +1,39 @@
+"""Shared fixtures: one small demo city and one warehouse built from it, per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safetynet import store
+from safetynet.build import build
+from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+
+SMALL_SEED = DEFAULT_SEED
+AS_OF = DEFAULT_AS_OF
+
+
+@pytest.fixture(scope="session")
+def small_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Raw tables of the small demo city (read-only: copy before breaking one)."""
+    out = tmp_path_factory.mktemp("raw-small")
+    generate(out, "small", SMALL_SEED, AS_OF, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def data_root(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Path:
+    """A data folder whose served warehouse is built from small_raw."""
+    root = tmp_path_factory.mktemp("data")
+    build(small_raw, root=root / "warehouse", progress=False)
+    return root
+
+
+@pytest.fixture
+def served(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> store.Version:
+    """Point the app at the small warehouse; returns the served version."""
+    monkeypatch.setenv("SAFETYNET_DATA", str(data_root))
+    version = store.current(data_root / "warehouse")
+    assert version is not None
+    return version

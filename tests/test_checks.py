@@ -1,0 +1,246 @@
+"""Every data check fires on a raw folder broken in one place, and says where.
+
+Each case copies the small demo city, breaks one thing with polars and builds. The build must
+fail with a BuildError whose message names the file, the column and (for row checks) the 1-based
+row number of the broken row in that file.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from safetynet import store
+from safetynet.build import build
+from safetynet.checks import BuildError
+
+
+def _read(raw: Path, table: str) -> pl.DataFrame:
+    return pl.read_parquet(raw / f"{table}.parquet")
+
+
+def _write(raw: Path, table: str, frame: pl.DataFrame) -> None:
+    # Small row groups, so a row number must count across groups to come out right.
+    frame.write_parquet(raw / f"{table}.parquet", row_group_size=4096)
+
+
+def _set(frame: pl.DataFrame, column: str, index: int, value: Any) -> pl.DataFrame:
+    """The frame with one cell replaced (0-based row index)."""
+    series = frame[column].clone()
+    series.scatter(index, value)
+    return frame.with_columns(series)
+
+
+def _first(frame: pl.DataFrame, predicate: pl.Expr, after: int = 0) -> int:
+    """0-based index of the first row at or after `after` that matches."""
+    indexed = frame.with_row_index("_i").filter(predicate & (pl.col("_i") >= after))
+    return int(indexed["_i"][0])
+
+
+@dataclass(frozen=True)
+class Broken:
+    file: str
+    column: str  # "" for a file-level problem without a column
+    what: str  # a phrase the problem's description must contain
+    rows: tuple[int, ...] = ()  # 1-based row numbers the message must name
+    count: int | None = None  # offending rows the check must count
+
+
+Breaker = Callable[[Path], Broken]
+
+
+def missing_file(raw: Path) -> Broken:
+    (raw / "hazards.parquet").unlink()
+    return Broken("hazards.parquet", "", "missing")
+
+
+def missing_column(raw: Path) -> Broken:
+    _write(raw, "hazards", _read(raw, "hazards").drop("severity"))
+    return Broken("hazards.parquet", "severity", "missing columns")
+
+
+def personal_column(raw: Path) -> Broken:
+    comms = _read(raw, "communities")
+    _write(raw, "communities", comms.with_columns(身份证号=pl.lit("410102199001011234")))
+    return Broken("communities.parquet", "身份证号", "personal data")
+
+
+def personal_value(raw: Path) -> Broken:
+    comms = _read(raw, "communities")
+    i = comms.height // 2
+    _write(raw, "communities", _set(comms, "name_zh", i, "张三410102199001011234"))
+    return Broken("communities.parquet", "name_zh", "personal data", (i + 1,), 1)
+
+
+def mobile_in_name(raw: Path) -> Broken:
+    shelters = _read(raw, "shelters")
+    i = shelters.height - 2
+    _write(raw, "shelters", _set(shelters, "name_zh", i, "值班电话13812345678"))
+    return Broken("shelters.parquet", "name_zh", "personal data", (i + 1,), 1)
+
+
+def unreadable_date(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards").with_columns(pl.col("found_date").cast(pl.String))
+    i = hazards.height - 7
+    _write(raw, "hazards", _set(hazards, "found_date", i, "2026-13-45"))
+    return Broken("hazards.parquet", "found_date", "cannot be read as DATE", (i + 1,), 1)
+
+
+def empty_value(raw: Path) -> Broken:
+    grids = _read(raw, "grids")
+    i = 1234
+    _write(raw, "grids", _set(grids, "grid_type", i, None))
+    return Broken("grids.parquet", "grid_type", "empty values", (i + 1,), 1)
+
+
+def code_pattern(raw: Path) -> Broken:
+    streets = _read(raw, "streets")
+    i = 40
+    _write(raw, "streets", _set(streets, "district_code", i, "41O102"))  # letter O, not zero
+    return Broken("streets.parquet", "district_code", "codes not of the form", (i + 1,), 1)
+
+
+def enum_value(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = 5000
+    _write(raw, "hazards", _set(hazards, "severity", i, "critical"))
+    return Broken("hazards.parquet", "severity", "values other than", (i + 1,), 1)
+
+
+def duplicate_key(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = 100
+    _write(raw, "hazards", pl.concat([hazards, hazards.slice(i, 1)]))
+    return Broken("hazards.parquet", "hazard_id", "duplicate keys", (i + 1, hazards.height + 1), 2)
+
+
+def grid_without_community(raw: Path) -> Broken:
+    grids = _read(raw, "grids")
+    known = set(_read(raw, "communities")["community_code"])
+    missing = "410102999999"
+    assert missing not in known
+    i = grids.height - 1
+    _write(raw, "grids", _set(grids, "community_code", i, missing))
+    return Broken("grids.parquet", "community_code", "no row in communities.parquet", (i + 1,), 1)
+
+
+def community_without_street(raw: Path) -> Broken:
+    comms = _read(raw, "communities")
+    known = set(_read(raw, "streets")["street_code"])
+    missing = "410102999"
+    assert missing not in known
+    i = 17
+    _write(raw, "communities", _set(comms, "street_code", i, missing))
+    return Broken("communities.parquet", "street_code", "no row in streets.parquet", (i + 1,), 1)
+
+
+def negative_count(raw: Path) -> Broken:
+    grids = _read(raw, "grids")
+    i = 2000
+    _write(raw, "grids", _set(grids, "workers", i, -1))
+    return Broken("grids.parquet", "workers", "negative values", (i + 1,), 1)
+
+
+def rectified_before_found(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = _first(hazards, pl.col("rectified_date").is_not_null(), after=3000)
+    found = hazards["found_date"][i]
+    _write(raw, "hazards", _set(hazards, "rectified_date", i, found - timedelta(days=1)))
+    return Broken(
+        "hazards.parquet",
+        "found_date, rectified_date",
+        "found_date after rectified_date",
+        (i + 1,),
+        1,
+    )
+
+
+def compliant_above_checked(raw: Path) -> Broken:
+    inspections = _read(raw, "inspections")
+    i = inspections.height - 1000  # in the last row group of the file
+    checked = inspections["items_checked"][i]
+    _write(raw, "inspections", _set(inspections, "items_compliant", i, checked + 1))
+    return Broken(
+        "inspections.parquet",
+        "items_compliant, items_checked",
+        "items_compliant after items_checked",
+        (i + 1,),
+        1,
+    )
+
+
+def helpers_above_people(raw: Path) -> Broken:
+    groups = _read(raw, "vulnerable_groups")
+    i = 333
+    _write(raw, "vulnerable_groups", _set(groups, "with_helper", i, groups["people"][i] + 1))
+    return Broken(
+        "vulnerable_groups.parquet", "with_helper, people", "with_helper after people", (i + 1,), 1
+    )
+
+
+def date_after_as_of(raw: Path) -> Broken:
+    drills = _read(raw, "drills")
+    i = 250
+    _write(raw, "drills", _set(drills, "held_date", i, date(2026, 12, 1)))  # as-of 2026-11-29
+    return Broken("drills.parquet", "held_date", "after the as-of date", (i + 1,), 1)
+
+
+def holder_of_wrong_kind(raw: Path) -> Broken:
+    stocks = _read(raw, "resource_stocks")
+    i = _first(stocks, pl.col("holder_kind") == "community", after=500)
+    _write(raw, "resource_stocks", _set(stocks, "holder_kind", i, "depot"))
+    return Broken("resource_stocks.parquet", "holder_code", "no community or depot", (i + 1,), 1)
+
+
+BREAKERS: list[Breaker] = [
+    missing_file,
+    missing_column,
+    personal_column,
+    personal_value,
+    mobile_in_name,
+    unreadable_date,
+    empty_value,
+    code_pattern,
+    enum_value,
+    duplicate_key,
+    grid_without_community,
+    community_without_street,
+    negative_count,
+    rectified_before_found,
+    compliant_above_checked,
+    helpers_above_people,
+    date_after_as_of,
+    holder_of_wrong_kind,
+]
+
+
+@pytest.mark.parametrize("breaker", BREAKERS, ids=lambda b: b.__name__)
+def test_check_fires_and_says_where(small_raw: Path, tmp_path: Path, breaker: Breaker) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    broken = breaker(raw)
+    root = tmp_path / "wh"
+
+    with pytest.raises(BuildError) as caught:
+        build(raw, root=root, progress=False)
+
+    lines = str(caught.value).splitlines()
+    where = f"{broken.file}, column {broken.column}:" if broken.column else f"{broken.file}:"
+    matching = [line for line in lines if line.startswith(where) and broken.what in line]
+    assert len(matching) == 1, f"no single line for {where} {broken.what!r} in:\n{caught.value}"
+    line = matching[0]
+    named_rows = {int(n) for n in re.findall(r"\brow (\d+):", line)}
+    assert set(broken.rows) <= named_rows, line
+    if broken.count is not None:
+        assert f"({broken.count} rows)" in line
+    # Nothing was published.
+    assert store.current(root) is None
+    assert list(root.glob("*.duckdb*")) == []

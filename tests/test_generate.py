@@ -1,0 +1,201 @@
+"""The demo generator: deterministic, calibrated on the published facts, shaped like the city.
+
+Expected values are written here from /work/shared/domain/zhengzhou-facts.md, not read back from
+the generator's own tables of facts, so a slip in safetynet/demo/facts.py shows up as a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+import pytest
+import shapely
+
+from safetynet import geo
+from safetynet.demo.facts import SCALES
+from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+from safetynet.demo.places import Places, make_places
+from safetynet.schema import TABLES
+
+# zhengzhou-facts.md, "County-level units": adcode → (name, streets, towns, townships, census pop)
+PUBLISHED_UNITS: dict[str, tuple[str, int, int, int, int | None]] = {
+    "410102": ("中原区", 14, 0, 0, 962_642),
+    "410103": ("二七区", 15, 1, 0, None),
+    "410104": ("管城回族区", 13, 0, 1, None),
+    "410105": ("金水区", 24, 0, 0, None),
+    "410106": ("上街区", 5, 1, 0, None),
+    "410108": ("惠济区", 6, 2, 0, None),
+    "410122": ("中牟县", 6, 10, 1, None),
+    "410181": ("巩义市", 5, 15, 0, None),
+    "410182": ("荥阳市", 2, 9, 3, None),
+    "410183": ("新密市", 4, 12, 1, None),
+    "410184": ("新郑市", 3, 9, 1, None),
+    "410185": ("登封市", 4, 8, 3, 729_332),
+}
+CENSUS_POPULATION = 12_600_574
+URBAN_SHARE = 0.784
+PUBLISHED_GRIDS = {"community": 7_876, "micro": 46_817, "rural": 11_381, "dedicated": 4_744}
+HILLY_CITIES = {"410181", "410182", "410183", "410185"}  # 巩义 荥阳 新密 登封
+FLOOD_SEASON = {6, 7, 8, 9}
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+
+def test_same_seed_and_as_of_give_identical_bytes(small_raw: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    generate(again, "small", DEFAULT_SEED, DEFAULT_AS_OF, progress=False)
+    first, second = _digests(small_raw), _digests(again)
+    assert set(first) == {t.file for t in TABLES} | {"_demo.json"}
+    assert first == second
+
+
+def test_another_seed_gives_other_hazards(small_raw: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    generate(other, "small", DEFAULT_SEED + 1, DEFAULT_AS_OF, progress=False)
+    a = pl.read_parquet(small_raw / "hazards.parquet")
+    b = pl.read_parquet(other / "hazards.parquet")
+    assert a.columns == b.columns
+    assert not a.equals(b)
+    # Not merely reordered: the grids where hazards lie differ.
+    assert a["grid_code"].value_counts().sort("grid_code").to_dicts() != (
+        b["grid_code"].value_counts().sort("grid_code").to_dicts()
+    )
+
+
+# --- calibration at city scale --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def city() -> Places:
+    return make_places(SCALES["city"], DEFAULT_SEED)
+
+
+@pytest.fixture(scope="module")
+def city_communities(city: Places) -> pl.DataFrame:
+    return city.communities.join(
+        city.streets.select("street_code", "district_code"), on="street_code", how="left"
+    )
+
+
+def test_twelve_units_with_real_names_and_adcodes(city: Places) -> None:
+    got = dict(zip(city.districts["district_code"], city.districts["name_zh"], strict=True))
+    assert got == {code: unit[0] for code, unit in PUBLISHED_UNITS.items()}
+    assert city.districts["district_code"].is_unique().all()
+
+
+def test_community_populations_sum_to_the_census(city_communities: pl.DataFrame) -> None:
+    assert city_communities["district_code"].null_count() == 0
+    assert city_communities["population"].cast(pl.Int64).sum() == CENSUS_POPULATION
+
+
+@pytest.mark.parametrize("code", [c for c, unit in PUBLISHED_UNITS.items() if unit[4] is not None])
+def test_census_units_keep_their_census_population(
+    city: Places, city_communities: pl.DataFrame, code: str
+) -> None:
+    census = PUBLISHED_UNITS[code][4]
+    in_unit = city_communities.filter(pl.col("district_code") == code)
+    assert in_unit["population"].cast(pl.Int64).sum() == census
+    row = city.districts.filter(pl.col("district_code") == code)
+    assert row["population"].item() == census
+
+
+def test_unit_populations_add_up_per_unit(city: Places, city_communities: pl.DataFrame) -> None:
+    by_unit = city_communities.group_by("district_code").agg(
+        pl.col("population").cast(pl.Int64).sum().alias("people")
+    )
+    joined = city.districts.join(by_unit, on="district_code", how="left")
+    assert (joined["population"].cast(pl.Int64) == joined["people"]).all()
+
+
+@pytest.mark.parametrize("grid_type", list(PUBLISHED_GRIDS))
+def test_grid_counts_match_the_published_totals(city: Places, grid_type: str) -> None:
+    n = city.grids.filter(pl.col("grid_type") == grid_type).height
+    assert abs(n - PUBLISHED_GRIDS[grid_type]) <= 0.05 * PUBLISHED_GRIDS[grid_type]
+
+
+def test_street_town_township_counts_per_unit(city: Places) -> None:
+    counts = city.streets.group_by("district_code", "kind").len().rows_by_key("district_code")
+    for code, (_, streets, towns, townships, _) in PUBLISHED_UNITS.items():
+        got = {kind: n for kind, n in counts.get(code, [])}
+        expected = {"street": streets, "town": towns, "township": townships}
+        assert got == {k: v for k, v in expected.items() if v}, code
+
+
+def test_every_community_lies_inside_its_unit(city_communities: pl.DataFrame) -> None:
+    for code in PUBLISHED_UNITS:
+        places = city_communities.filter(pl.col("district_code") == code)
+        assert places.height > 0, code
+        polygon = geo.boundary(code)
+        inside = shapely.contains_xy(polygon, places["lon"].to_numpy(), places["lat"].to_numpy())
+        assert inside.all(), f"{code}: {int((~inside).sum())} places outside the boundary"
+
+
+def test_urban_share_is_near_the_census(city_communities: pl.DataFrame) -> None:
+    population = city_communities["population"].cast(pl.Int64)
+    urban = population.filter(city_communities["kind"] == "community").sum()
+    assert abs(urban / population.sum() - URBAN_SHARE) <= 0.02
+
+
+# --- patterns at small scale ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_hazards(small_raw: Path) -> pl.DataFrame:
+    """Hazards with their unit, found through grid → community → street (not the code prefix)."""
+    grids = pl.read_parquet(small_raw / "grids.parquet", columns=["grid_code", "community_code"])
+    comms = pl.read_parquet(
+        small_raw / "communities.parquet", columns=["community_code", "street_code"]
+    )
+    streets = pl.read_parquet(
+        small_raw / "streets.parquet", columns=["street_code", "district_code"]
+    )
+    hazards = (
+        pl.read_parquet(small_raw / "hazards.parquet")
+        .join(grids, on="grid_code", how="left")
+        .join(comms, on="community_code", how="left")
+        .join(streets, on="street_code", how="left")
+    )
+    assert hazards["district_code"].null_count() == 0
+    return hazards
+
+
+def test_flood_share_peaks_in_june_to_september(small_hazards: pl.DataFrame) -> None:
+    share = (
+        small_hazards.group_by(pl.col("found_date").dt.month().alias("month"))
+        .agg((pl.col("category") == "flood").mean().alias("share"))
+        .sort("month")
+    )
+    assert share.height == 12
+    season = share.filter(pl.col("month").is_in(FLOOD_SEASON))["share"]
+    rest = share.filter(~pl.col("month").is_in(FLOOD_SEASON))["share"]
+    assert season.min() > rest.max()
+    # Flood hazards are found mostly in the rainy season, not just relatively more then.
+    flood = small_hazards.filter(pl.col("category") == "flood")
+    in_season = flood["found_date"].dt.month().is_in(FLOOD_SEASON).mean()
+    assert in_season > 0.5
+
+
+def test_geological_hazards_concentrate_in_the_hilly_cities(small_hazards: pl.DataFrame) -> None:
+    geological = small_hazards.filter(pl.col("category") == "geological")
+    assert geological.height > 50
+    in_hills = geological["district_code"].is_in(HILLY_CITIES).mean()
+    assert in_hills > 0.8
+    # Each hilly city has a larger share of geological hazards than any other unit.
+    share = small_hazards.group_by("district_code").agg(
+        (pl.col("category") == "geological").mean().alias("share")
+    )
+    hilly = share.filter(pl.col("district_code").is_in(HILLY_CITIES))["share"]
+    other = share.filter(~pl.col("district_code").is_in(HILLY_CITIES))["share"]
+    assert hilly.len() == 4
+    assert hilly.min() > other.max()
