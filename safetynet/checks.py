@@ -110,7 +110,7 @@ def _table_checks(table: Table, as_of: date) -> list[Check]:
 def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
     checks = []
     if not c.nullable:
-        checks.append(_where(table, c.name, "empty values", f"{c.name} IS NULL", (c.name,)))
+        checks.append(_where(table, c.name, "empty values", _empty(c), (c.name,)))
     if c.pattern:
         checks.append(
             _where(table, c.name, f"codes not of the form {c.pattern}",
@@ -136,6 +136,15 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
     if c.references:
         checks.append(_reference(table, c))
     return checks
+
+
+def _empty(c: Column) -> str:
+    """Missing, as exports write it: NULL, blank text, or a NaN where a number belongs."""
+    if c.type == "VARCHAR":
+        return f"{c.name} IS NULL OR trim({c.name}) = ''"
+    if c.type == "DOUBLE":
+        return f"{c.name} IS NULL OR isnan({c.name})"
+    return f"{c.name} IS NULL"
 
 
 def _where(

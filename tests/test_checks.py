@@ -200,7 +200,23 @@ def holder_of_wrong_kind(raw: Path) -> Broken:
     return Broken("resource_stocks.parquet", "holder_code", "no community or depot", (i + 1,), 1)
 
 
+def blank_identifier(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = 10
+    _write(raw, "hazards", _set(hazards, "hazard_id", i, ""))
+    return Broken("hazards.parquet", "hazard_id", "empty values", (i + 1,), 1)
+
+
+def nan_area(raw: Path) -> Broken:
+    shelters = _read(raw, "shelters")
+    i = 10
+    _write(raw, "shelters", _set(shelters, "area_m2", i, float("nan")))
+    return Broken("shelters.parquet", "area_m2", "empty values", (i + 1,), 1)
+
+
 BREAKERS: list[Breaker] = [
+    blank_identifier,
+    nan_area,
     missing_file,
     missing_column,
     personal_column,
@@ -222,7 +238,7 @@ BREAKERS: list[Breaker] = [
 ]
 
 
-@pytest.mark.parametrize("breaker", BREAKERS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize("breaker", [pytest.param(b, id=b.__name__) for b in BREAKERS])
 def test_check_fires_and_says_where(small_raw: Path, tmp_path: Path, breaker: Breaker) -> None:
     raw = tmp_path / "raw"
     shutil.copytree(small_raw, raw)
