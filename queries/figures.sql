@@ -4,6 +4,7 @@
 --   $from, $to Mondays of the first and last week (inclusive)
 -- Counts are summed from mart_street_week, whose grain never grows with the city's size.
 -- Rates come with their numerator and denominator, so a page can show both.
+-- example: {"by": "district", "district": "", "from": "2026-11-16", "to": "2026-11-23"}
 WITH rows AS (
     SELECT CASE $by WHEN 'street' THEN w.street_code
                     WHEN 'district' THEN w.district_code

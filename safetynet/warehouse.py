@@ -5,6 +5,9 @@ Page queries live in queries/<name>.sql and take bound $parameters, never pasted
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,24 @@ def sql_text(name: str) -> str:
 
 def page_queries() -> list[str]:
     return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+def example_params(name: str) -> dict[str, Any]:
+    """The realistic parameters a page query documents in its `-- example: {json}` line.
+
+    ISO dates ("2026-11-23") become dates, as a page would bind them. Benchmarks and tests run
+    every page query with these, so a new query cannot go unmeasured.
+    """
+    found = re.search(r"^-- example: (\{.*\})\s*$", sql_text(name), re.MULTILINE)
+    if found is None:
+        raise ValueError(f"queries/{name}.sql has no '-- example: {{...}}' line")
+    return {key: _date_or_value(value) for key, value in json.loads(found.group(1)).items()}
+
+
+def _date_or_value(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return value
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:

@@ -1,0 +1,21 @@
+"""Every named page query runs with its documented example and returns rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from safetynet import warehouse
+
+
+@pytest.mark.parametrize("name", warehouse.page_queries())
+def test_page_query_runs_with_its_example(served, name: str):
+    params = warehouse.example_params(name)
+    with warehouse.open_readonly(served.path) as con:
+        rows = warehouse.run(con, name, params)
+    assert rows.height > 0, f"{name} returned no rows for its example {params}"
+
+
+def test_example_dates_are_bound_as_dates():
+    params = warehouse.example_params("figures")
+    assert params["from"].isoformat() == "2026-11-16"
+    assert params["district"] == ""
