@@ -6,7 +6,7 @@ them). Anything that fails deletes the new file and leaves the served warehouse 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +15,7 @@ from tqdm import tqdm
 from safetynet import raw, store
 from safetynet.checks import find_problems, mart_checks, raise_if, row_checks
 from safetynet.demo.generate import demo_manifest
+from safetynet.schema import TABLES
 
 BUILD_SQL = Path(__file__).resolve().parents[1] / "queries" / "build"
 
@@ -59,21 +60,26 @@ def _as_of(con: duckdb.DuckDBPyConnection, manifest: dict) -> date:
     """The demo's own as-of date, or for real data the last day anything was recorded."""
     if "as_of" in manifest:
         return date.fromisoformat(manifest["as_of"])
-    latest = con.sql(
-        "SELECT greatest(max(found_date), max(rectified_date)) FROM stg_hazards"
-    ).fetchall()[0][0]
+    recorded = [
+        f"SELECT max(CAST({c.name} AS DATE)) AS day FROM stg_{t.name}"
+        for t in TABLES
+        for c in t.columns
+        if c.type in ("DATE", "TIMESTAMP") and not c.future_ok
+    ]
+    latest = con.sql(f"SELECT max(day) FROM ({' UNION ALL '.join(recorded)})").fetchall()[0][0]
     if latest is None:
-        raise ValueError("no as-of date: hazards.parquet is empty and none was given")
+        raise ValueError("no as-of date: the raw tables hold no dates and none was given")
     return latest
 
 
 def _record(con: duckdb.DuckDBPyConnection, raw_dir: Path, as_of: date, manifest: dict) -> None:
     """The one-row table that says what this warehouse was built from; build SQL reads as_of."""
     con.execute(
-        "CREATE TABLE meta_build AS SELECT $as_of::DATE AS as_of, now()::TIMESTAMP AS built_at, "
+        "CREATE TABLE meta_build AS SELECT $as_of::DATE AS as_of, $built_at::TIMESTAMP AS built_at, "
         "$source AS source, $scale AS scale, $seed::BIGINT AS seed",
         {
             "as_of": as_of,
+            "built_at": datetime.now(UTC).replace(tzinfo=None),  # UTC, as in CURRENT.json
             "source": "demo" if manifest else raw_dir.name,
             "scale": manifest.get("scale"),
             "seed": manifest.get("seed"),

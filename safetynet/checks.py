@@ -32,13 +32,18 @@ class Problem:
         source = f"{self.table}.parquet" if self.table in TABLES_BY_NAME else f"table {self.table}"
         where = f"{source}, column {self.column}" if self.column else source
         examples = "; ".join(_describe(row) for row in self.sample)
-        count = f" ({self.rows} rows)" if self.rows else ""
+        count = f" ({self.rows} {'row' if self.rows == 1 else 'rows'})" if self.rows else ""
         return f"{where}: {self.what}{count}" + (f" — e.g. {examples}" if examples else "")
 
 
 def _describe(row: dict[str, Any]) -> str:
-    rest = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != "_row")
+    rest = ", ".join(f"{k}={_show(v)}" for k, v in row.items() if k != "_row")
     return f"row {row['_row']}: {rest}" if "_row" in row else rest
+
+
+def _show(value: Any) -> str:
+    """A value as a data team would type it: 2027-01-01, 12, "Hx" for text."""
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 class BuildError(Exception):
@@ -104,6 +109,8 @@ def _table_checks(table: Table, as_of: date) -> list[Check]:
         checks.append(
             _where(table, f"{low}, {high}", f"{low} after {high}", f"{low} > {high}", (low, high))
         )
+    for column, what, bad in table.rules:
+        checks.append(_where(table, column, what, bad, (column,)))
     return checks
 
 
@@ -128,7 +135,7 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
             _where(table, c.name, f"dates after the as-of date {as_of}",
                    f"CAST({c.name} AS DATE) > $as_of", (c.name,), {"as_of": as_of})
         )  # fmt: skip
-    if c.type == "VARCHAR" and not (c.pattern or c.values):
+    if c.type == "VARCHAR" and c.scan_pii and not (c.pattern or c.values):
         checks.append(
             _where(table, c.name, "what looks like personal data (ID-card or mobile numbers)",
                    f"regexp_matches({c.name}, $pii)", (c.name,), {"pii": PERSONAL_DATA})

@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8501)
     serve.set_defaults(run=_serve)
+
+    cap = sub.add_parser(
+        "capture", help="save the overview as a PNG briefing (headless Chromium, offline)"
+    )
+    cap.add_argument("--out", type=Path, default=None, help="PNG path (default: in this folder)")
+    cap.add_argument("--week", default=None, help="ISO week, e.g. 2026-W48 (default: latest)")
+    cap.add_argument("--district", default=None, help="district code (default: whole city)")
+    cap.add_argument("--lang", choices=("zh", "en"), default="zh")
+    cap.set_defaults(run=_capture)
     return parser
 
 
@@ -111,6 +120,22 @@ def _serve(args: argparse.Namespace) -> int:
         build(demo_raw("city", DEFAULT_SEED, DEFAULT_AS_OF))
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port)]
     return subprocess.call(command, env=os.environ.copy())
+
+
+def _capture(args: argparse.Namespace) -> int:
+    from safetynet.capture import CaptureError, capture  # imports playwright
+
+    if store.current() is None:
+        print("no warehouse yet: run `safetynet build --demo`", file=sys.stderr)
+        return 1
+    name = f"briefing-{args.week or 'latest'}-{args.district or 'city'}-{args.lang}.png"
+    try:
+        out = capture(args.out or Path(name), args.week, args.district, args.lang)
+    except CaptureError as error:
+        print(f"capture failed: {error}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 The demo generator writes exactly these tables and the build reads exactly these tables, so a real
 city's export only has to match this file (documented column by column in docs/data-model.md).
-Enumerated values are stable English keys; their Chinese labels live in `safetynet.labels`.
+Enumerated values are stable English keys; their Chinese labels are in docs/data-model.md.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class Column:
     values: tuple[str, ...] = ()  # allowed keys of an enumeration
     references: str | None = None  # "table.column" this column points to
     future_ok: bool = False  # a date that may lie after the as-of date (a deadline)
+    scan_pii: bool = True  # text searched for ID-card and mobile numbers (not geometry)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Table:
     columns: tuple[Column, ...]
     # (a, b): a ≤ b wherever both are present — dates in order, parts within their whole.
     ordered: tuple[tuple[str, str], ...] = field(default=())
+    # (column, what is wrong, SQL condition true for a bad row): rules no flag above expresses.
+    rules: tuple[tuple[str, str, str], ...] = field(default=())
 
     @property
     def file(self) -> str:
@@ -121,7 +124,12 @@ TABLES: tuple[Table, ...] = (
             _enum("terrain", ("urban_core", "suburban", "plain", "hilly"), "dominant terrain"),
             _count("population", "resident population, persons"),
             Column("area_km2", "DOUBLE", "land area, km²", nonneg=True),
-            Column("boundary_geojson", "VARCHAR", "boundary as a GeoJSON geometry, GCJ-02"),
+            Column(
+                "boundary_geojson",
+                "VARCHAR",
+                "boundary as a GeoJSON geometry, GCJ-02",
+                scan_pii=False,
+            ),
         ),
     ),
     Table(
@@ -195,6 +203,13 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         ordered=(("found_date", "deadline"), ("found_date", "rectified_date")),
+        rules=(
+            (
+                "supervision_level",
+                "a supervision level on a general hazard, or none on a major one",
+                "(severity = 'major') <> (supervision_level IS NOT NULL)",
+            ),
+        ),
     ),
     Table(
         "inspections",
@@ -208,6 +223,14 @@ TABLES: tuple[Table, ...] = (
             _count("items_compliant", "check items found compliant (符合)"),
         ),
         ordered=(("items_compliant", "items_checked"),),
+        rules=(
+            ("week_start", "dates that are not a Monday", "isodow(week_start) <> 1"),
+            (
+                "patrols",
+                "rows without a patrol (a row means the grid was patrolled)",
+                "patrols < 1",
+            ),
+        ),
     ),
     Table(
         "resource_norms",

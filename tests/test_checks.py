@@ -256,7 +256,7 @@ def test_check_fires_and_says_where(small_raw: Path, tmp_path: Path, breaker: Br
     named_rows = {int(n) for n in re.findall(r"\brow (\d+):", line)}
     assert set(broken.rows) <= named_rows, line
     if broken.count is not None:
-        assert f"({broken.count} rows)" in line
+        assert f"({broken.count} {'row' if broken.count == 1 else 'rows'})" in line
     # Nothing was published.
     assert store.current(root) is None
     assert list(root.glob("*.duckdb*")) == []

@@ -10,25 +10,10 @@ import pytest
 
 from safetynet.demo.capacity import make_capacity
 from safetynet.demo.facts import SCALES, UNITS
+from safetynet.demo.generate import conform
 from safetynet.demo.places import Places, make_places
-from safetynet.schema import TABLES_BY_NAME, Table
+from safetynet.schema import TABLES_BY_NAME
 from safetynet.weeks import history_start
-
-try:  # generate.py imports every demo module; fall back to a local cast while one is missing
-    from safetynet.demo.generate import conform
-except ImportError:
-    POLARS_TYPES: dict[str, pl.DataType] = {
-        "VARCHAR": pl.String(),
-        "INTEGER": pl.Int32(),
-        "DOUBLE": pl.Float64(),
-        "BOOLEAN": pl.Boolean(),
-        "DATE": pl.Date(),
-        "TIMESTAMP": pl.Datetime("us"),
-    }
-
-    def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
-        return frame.select(pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in table.columns)
-
 
 AS_OF = date(2026, 11, 29)
 START = history_start(AS_OF, 3)

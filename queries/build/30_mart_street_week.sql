@@ -63,8 +63,8 @@ SELECT sp.street_code, sp.district_code, sp.week_start, sp.week_end, sp.iso_year
        sum(coalesce(x.d_ytd_rectified, 0)) OVER year_to_date ::INTEGER AS ytd_rectified,
        coalesce(p.grids_patrolled, 0)::INTEGER AS grids_patrolled,
        coalesce(p.patrols, 0)::INTEGER AS patrols,
-       coalesce(p.items_checked, 0)::INTEGER AS items_checked,
-       coalesce(p.items_compliant, 0)::INTEGER AS items_compliant
+       coalesce(p.items_checked, 0)::BIGINT AS items_checked,
+       coalesce(p.items_compliant, 0)::BIGINT AS items_compliant
 FROM spine sp
 LEFT JOIN step_sums s USING (street_code, week_start)
 LEFT JOIN found f USING (street_code, week_start)

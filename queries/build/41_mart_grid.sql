@@ -35,8 +35,8 @@ SELECT g.grid_code, g.community_code, g.street_code, g.district_code, g.grid_typ
        coalesce(h.found_12m, 0)::INTEGER AS found_12m,
        coalesce(p.weeks_patrolled_4w, 0)::INTEGER AS weeks_patrolled_4w,
        coalesce(p.weeks_patrolled_13w, 0)::INTEGER AS weeks_patrolled_13w,
-       coalesce(p.items_checked_13w, 0)::INTEGER AS items_checked_13w,
-       coalesce(p.items_compliant_13w, 0)::INTEGER AS items_compliant_13w,
+       coalesce(p.items_checked_13w, 0)::BIGINT AS items_checked_13w,
+       coalesce(p.items_compliant_13w, 0)::BIGINT AS items_compliant_13w,
        lp.last_patrol_week
 FROM dim_grid g
 LEFT JOIN hazards h USING (grid_code)

@@ -109,7 +109,7 @@ def _hazards(
             share = w.sum() / weights[:, k].sum()
             # A few percent more found each year: patrols get more thorough.
             rate = ANNUAL[category] * scale.factor * share / 52 * (1 + 0.04 * year_index)
-            counts = rng.poisson(rate * np.array(SEASON[category])[month])
+            counts = rng.poisson(rate * _season(category)[month])
             n = int(counts.sum())
             found = np.repeat(weeks, counts) + rng.integers(0, 7, n).astype("timedelta64[D]")
             grid = rng.choice(in_unit, size=n, p=w / w.sum())
@@ -149,6 +149,12 @@ def _hazards(
     return frame.with_columns(hazard_id=ids)
 
 
+def _season(category: str) -> np.ndarray:
+    """Month multipliers scaled to average 1, so ANNUAL stays the yearly volume."""
+    months = np.array(SEASON[category])
+    return months / months.mean()
+
+
 def _days_to_rectify(
     major: np.ndarray, capacity: np.ndarray, years: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
@@ -159,7 +165,7 @@ def _days_to_rectify(
     median = np.where(stuck, 150.0, np.where(major, 40.0, np.where(slow, 14.0, 2.5)))
     sigma = np.where(major | stuck, 0.6, np.where(slow, 0.9, 0.8))
     days = rng.lognormal(np.log(median), sigma) * YEARLY_SPEEDUP**years / capacity
-    # Shifted by a day so about a third are fixed the day they are found.
+    # Shifted by a day so some (about one in eight) are fixed the day they are found.
     return np.maximum(0.0, days - 1)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CITY_POPULATION = 12_600_574  # 2020 census
-CITY_HOUSEHOLDS = 3_636_411  # 2020 census, family households
 # Grid counts published by 郑州日报 (2023).
 GRID_TOTALS = {"community": 7_876, "micro": 46_817, "rural": 11_381, "dedicated": 4_744}
 
@@ -27,7 +26,7 @@ class Unit:
     streets: int
     towns: int
     townships: int
-    urban_share: float  # our choice; the weighted mean is the census 78.4 %
+    urban_share: float  # our choice; the weighted mean, 79.5 %, is near the census 78.4 %
     capacity: float  # our choice: >1 better resourced, <1 thinner (the article's imbalance)
 
 

@@ -1,0 +1,300 @@
+"""The weekly briefing, captured by the product itself: the overview page rendered in headless
+Chromium and saved as one PNG, without Streamlit's toolbar and sidebar.
+
+Everything stays on this machine: the app is started locally, and the browser is told to refuse
+any request that is not for that app (the page is drawn from Streamlit's bundled assets, plotly's
+bundled library and pydeck without a base map, so nothing remote is needed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit
+
+if TYPE_CHECKING:  # playwright is imported lazily so `safetynet --help` stays quick
+    from playwright.sync_api import Browser, Page
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Software WebGL, so the pydeck (deck.gl) map draws without a GPU.
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+)
+INSTALL_HINT = (
+    "install it with `apt-get install chromium fonts-noto-cjk`, or set SAFETYNET_CHROMIUM"
+)
+
+# Streamlit's chrome that does not belong in a briefing. A stylesheet, not `?embed=true`: embed
+# mode keeps the query parameters but (Streamlit 1.67) still draws the sidebar and its header.
+HIDE_CHROME = """
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"]
+    { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 2rem !important; padding-bottom: 2rem !important; }
+*, *::before, *::after { animation: none !important; transition: none !important; }
+"""
+SERVER_START_TIMEOUT = 60.0
+PAGE_TIMEOUT_MS = 60_000
+
+
+class CaptureError(RuntimeError):
+    """The app or the browser could not be started, or the page did not render."""
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(data_dir: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """Run the dashboard in a subprocess on 127.0.0.1 and yield its base URL.
+
+    data_dir, when given, is the data folder (SAFETYNET_DATA) the app serves from. The server is
+    stopped, with any children, when the block ends.
+    """
+    port = port or free_port()
+    env = os.environ.copy()
+    if data_dir is not None:
+        env["SAFETYNET_DATA"] = str(Path(data_dir).resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            command,
+            cwd=APP.parent,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, so stopping it stops its children
+        )
+        try:
+            _wait_healthy(base, process, stderr)
+            yield base
+        finally:
+            _stop(process)
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, stderr) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise CaptureError(
+                f"the dashboard exited (code {process.returncode}) before it answered:\n"
+                + _tail(stderr)
+            )
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise CaptureError(
+        f"the dashboard did not answer at {base} within {SERVER_START_TIMEOUT:.0f} s:\n"
+        + _tail(stderr)
+    )
+
+
+def _tail(stream, lines: int = 30) -> str:
+    stream.flush()
+    stream.seek(0)
+    text = stream.read().decode("utf-8", "replace").rstrip()
+    return "\n".join(text.splitlines()[-lines:]) or "(nothing on stderr)"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    """The Chromium to drive: SAFETYNET_CHROMIUM, else Debian's, else one on PATH; or None."""
+    configured = os.environ.get("SAFETYNET_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    if Path(DEFAULT_CHROMIUM).is_file():
+        return DEFAULT_CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def browser() -> Iterator[Browser]:
+    """A headless Chromium driven by playwright, closed when the block ends."""
+    executable = chromium_path()
+    if executable is None:
+        wanted = os.environ.get("SAFETYNET_CHROMIUM") or DEFAULT_CHROMIUM
+        raise CaptureError(f"no Chromium browser found (looked for {wanted}); {INSTALL_HINT}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        try:
+            chromium = pw.chromium.launch(
+                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+            )
+        except Exception as error:  # playwright raises its own Error with the browser's output
+            raise CaptureError(f"Chromium at {executable} did not start: {error}") from error
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def keep_local(page: Page, base: str) -> None:
+    """Abort every request that is not for the app at base: the briefing never fetches remotely."""
+    origin = urlsplit(base).netloc
+
+    def route(r) -> None:
+        url = urlsplit(r.request.url)
+        local = url.scheme in ("data", "blob") or url.netloc == origin
+        r.continue_() if local else r.abort()
+
+    page.route("**/*", route)
+
+
+def overview_url(
+    base: str, week: str | None = None, district: str | None = None, lang: str = "zh"
+) -> str:
+    params = {"lang": lang} | ({"week": week} if week else {}) | ({"district": district} if district else {})  # fmt: skip
+    return f"{base.rstrip('/')}/?{urlencode(params)}"
+
+
+def wait_for_overview(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the overview has run: headline metrics, both plotly charts and the map.
+
+    Raises CaptureError when the page shows an error instead (no warehouse, an exception).
+    """
+    page.wait_for_function(
+        """() => (document.querySelectorAll('[data-testid="stMetric"]').length >= 6
+                  && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2
+                  && document.querySelector('[data-testid="stDeckGlJsonChart"] canvas') !== null)
+              || document.querySelector('[data-testid="stMain"] [data-testid="stAlert"]') !== null
+              || document.querySelector('[data-testid="stException"]') !== null""",
+        timeout=timeout_ms,
+    )
+    failure = page.locator(
+        '[data-testid="stMain"] [data-testid="stAlert"], [data-testid="stException"]'
+    )
+    if failure.count():
+        raise CaptureError(f"the overview did not render: {failure.first.inner_text().strip()}")
+    wait_until_idle(page, timeout_ms)
+
+
+def sidebar_warnings(page: Page) -> list[str]:
+    """The warnings the sidebar shows, e.g. for a week or district in the link that is not valid."""
+    alerts = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    return [text.strip() for text in alerts.all_inner_texts()]
+
+
+def wait_until_idle(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the script has finished its run (no "running" widget, no stale elements)."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+              && !document.querySelector('[data-stale="true"]')""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+# --- the briefing -----------------------------------------------------------------------------
+
+
+def capture(
+    out: Path,
+    week: str | None = None,
+    district: str | None = None,
+    lang: str = "zh",
+    data_dir: Path | None = None,
+    url: str | None = None,
+    width: int = 1600,
+    *,
+    chromium: Browser | None = None,
+) -> Path:
+    """Save the overview of a week (latest when None) and a district (whole city when None).
+
+    url is the base URL of a running app; when None, an app is started on data_dir (or the
+    configured data folder) for this one capture. chromium is a browser from browser() to reuse
+    (playwright's sync API cannot be started twice in one thread); when None, one is launched.
+    Raises CaptureError when the app falls back from the week or district asked for, or shows an
+    error instead of the overview. Returns the PNG's path.
+    """
+    out = Path(out)
+    if url is None:
+        with running_app(data_dir) as base:
+            return capture(out, week, district, lang, url=base, width=width, chromium=chromium)
+    if chromium is None:
+        with browser() as launched:
+            return capture(out, week, district, lang, url=url, width=width, chromium=launched)
+    context = chromium.new_context(viewport={"width": width, "height": 1000}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        keep_local(page, url)
+        page.goto(overview_url(url, week, district, lang), wait_until="domcontentloaded")
+        wait_for_overview(page)
+        if warnings := sidebar_warnings(page):  # the app fell back to another week or the city
+            raise CaptureError("; ".join(warnings))
+        page.add_style_tag(content=HIDE_CHROME)
+        page.wait_for_timeout(1000)  # let plotly and deck.gl finish drawing after the last layout
+        # The main area scrolls inside its own container, so a full-page screenshot would stop at
+        # the viewport: make the viewport as tall as the content instead.
+        height = page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+                return Math.ceil(Math.max(main.scrollHeight, block ? block.scrollHeight : 0));
+            }"""
+        )
+        page.set_viewport_size({"width": width, "height": max(int(height), 600)})
+        page.wait_for_timeout(800)  # the charts redraw when the viewport changes
+        out.parent.mkdir(parents=True, exist_ok=True)
+        page.locator('[data-testid="stMain"]').screenshot(path=str(out), animations="disabled")
+    finally:
+        context.close()
+    return out
