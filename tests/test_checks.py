@@ -214,7 +214,32 @@ def nan_area(raw: Path) -> Broken:
     return Broken("shelters.parquet", "area_m2", "empty values", (i + 1,), 1)
 
 
+def week_not_monday(raw: Path) -> Broken:
+    inspections = _read(raw, "inspections")
+    i = 7
+    moved = inspections["week_start"][i] + timedelta(days=2)
+    _write(raw, "inspections", _set(inspections, "week_start", i, moved))
+    return Broken("inspections.parquet", "week_start", "not a Monday", (i + 1,), 1)
+
+
+def patrol_row_without_patrol(raw: Path) -> Broken:
+    inspections = _read(raw, "inspections")
+    i = 20
+    _write(raw, "inspections", _set(inspections, "patrols", i, 0))
+    return Broken("inspections.parquet", "patrols", "without a patrol", (i + 1,), 1)
+
+
+def major_without_supervision(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = _first(hazards, pl.col("severity") == "major")
+    _write(raw, "hazards", _set(hazards, "supervision_level", i, None))
+    return Broken("hazards.parquet", "supervision_level", "supervision level", (i + 1,), 1)
+
+
 BREAKERS: list[Breaker] = [
+    week_not_monday,
+    patrol_row_without_patrol,
+    major_without_supervision,
     blank_identifier,
     nan_area,
     missing_file,
