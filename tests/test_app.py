@@ -165,3 +165,22 @@ def test_without_a_warehouse_the_app_says_what_to_do(tmp_path: Path, monkeypatch
     monkeypatch.setenv("SAFETYNET_DATA", str(tmp_path))
     at = _run()
     assert "safetynet build --demo" in at.error[0].value
+
+
+def test_a_running_app_picks_up_a_new_warehouse(small_raw: Path, tmp_path: Path, monkeypatch):
+    from safetynet.build import build
+    from safetynet.demo.generate import generate
+
+    monkeypatch.setenv("SAFETYNET_DATA", str(tmp_path))
+    build(small_raw, root=tmp_path / "warehouse", progress=False)
+    before = _run()
+    assert "数据截至 2026年11月29日" in " ".join(c.value for c in before.caption)
+
+    october = tmp_path / "raw-october"
+    generate(october, "small", 7, date(2026, 10, 31), progress=False)
+    build(october, root=tmp_path / "warehouse", progress=False)
+    after = _run()  # same process, same caches: a new session of the running app
+    captions = " ".join(c.value for c in after.caption)
+    assert "数据截至 2026年10月31日" in captions
+    # 31 October 2026 is a Saturday: the latest whole week is the one before, W43.
+    assert "2026年第43周" in after.caption[0].value
