@@ -12,6 +12,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "SafetyNet · Zhengzhou community emergency management",
     ),
     "brand": ("安全网", "SafetyNet"),
+    "tagline": ("郑州市社区应急管理数据看板", "Zhengzhou community emergency management"),
     "overview": ("总览", "Overview"),
     "language": ("语言", "Language"),
     "week": ("周次", "Week"),

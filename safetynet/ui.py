@@ -49,6 +49,7 @@ def _from_link(key: str, allowed: list[str], default: str, warning: str | None =
 
 def sidebar() -> View:
     _from_link("lang", list(LANGS), "zh")
+    brand = st.sidebar.container()  # filled once the language is known, above the controls
     lang = st.sidebar.radio(
         t("language", "zh") + " / Language",
         LANGS,
@@ -56,6 +57,8 @@ def sidebar() -> View:
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
     )
+    brand.markdown(f"### 🛡️ {t('brand', lang)}")
+    brand.caption(t("tagline", lang))
     weeks = views.weeks()
     keys = [week_key(d) for d in weeks["week_start"]]
     _from_link("week", keys, keys[0], t("bad_week", lang))
