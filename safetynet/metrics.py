@@ -1,6 +1,6 @@
 """Risk and imbalance metrics for SafetyNet: pure functions over numbers.
 
-Every formula here is defined once, in ``/work/shared/domain/metrics.md``; each function's
+Every formula here is defined once, in the product's metric definitions (docs and metrics.md); each function's
 docstring repeats the formula it implements. Nothing in this module touches files, databases
 or Streamlit: arrays or sequences go in, plain ``float`` values, numpy arrays or small frozen
 dataclasses come out.

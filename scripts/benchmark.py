@@ -33,7 +33,7 @@ OK or OVER.
 each generated table and each build step, to show what dominates.
 
     python scripts/benchmark.py                                   # small, city, province
-    python scripts/benchmark.py --scales small city --repeat 20 --out-json /tmp/bench.json
+    python scripts/benchmark.py --scales small city --repeat 20 --out-json bench.json
 
 This is a benchmark, not a test: it asserts nothing about the timings and exits 0 even when a
 budget is over (exit 1 only when something fails to run).
