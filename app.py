@@ -3,24 +3,26 @@
 import streamlit as st
 
 from safetynet import db, ui
-from safetynet.labels import t
+from safetynet.labels import LANGS, t
 
 st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout="wide")
+
+# Navigation is declared before the sidebar's widgets: declared after them, Streamlit 1.67 gives
+# the widgets other ids on the first run of a fresh server, and a visitor's first choice is lost.
+lang = st.session_state.get("lang", st.query_params.get("lang", "zh"))
+lang = lang if lang in LANGS else "zh"
+pages = [
+    st.Page(
+        "pages/overview.py", title=t("overview", lang), icon="🏙️", url_path="overview", default=True
+    ),
+]
+navigation = st.navigation(pages)
 
 try:
     view = ui.sidebar()
 except db.NoWarehouse:
-    st.error(t("no_warehouse", "en" if st.query_params.get("lang") == "en" else "zh"))
+    st.error(t("no_warehouse", lang))
     st.stop()
 
 ui.remember(view)
-pages = [
-    st.Page(
-        "pages/overview.py",
-        title=t("overview", view.lang),
-        icon="🏙️",
-        url_path="overview",
-        default=True,
-    ),
-]
-st.navigation(pages).run()
+navigation.run()

@@ -7,7 +7,7 @@ from safetynet.labels import FIGURES, FIGURES_BY_KEY, t
 
 view = ui.current_view()
 lang = view.lang
-period = f"{view.week_label}（{fmt.week_span(view.week, view.week_end, lang)}）"
+period = view.week_label + fmt.aside(fmt.week_span(view.week, view.week_end, lang), lang)
 
 st.title(f"{ui.place_name(view)} · {t('overview', lang)}")
 st.caption(f"{t('period', lang)}：{period}" if lang == "zh" else f"{t('period', lang)}: {period}")
@@ -27,7 +27,7 @@ chosen = st.selectbox(
 )
 figure = FIGURES_BY_KEY[chosen]
 per_capita = not figure.rate
-measure = figure.name(lang) + (f"（{t('per_100k', lang)}）" if per_capita else "")
+measure = figure.name(lang) + (fmt.aside(t("per_100k", lang), lang) if per_capita else "")
 
 left, right = st.columns([3, 2])
 with left:
@@ -48,7 +48,8 @@ with left:
     st.caption(t("map_note", lang))
 with right:
     level = t("level_street" if view.district else "level_district", lang)
-    title = f"{t('ranking_title', lang, level=level, figure=measure)} · {view.week_label}"
+    # Two lines: plotly titles do not wrap, and the ranking sits in the narrow column.
+    title = f"{t('ranking_title', lang, level=level, figure=measure)}<br>{view.week_label}"
     places = views.ranking(view.district, view.week)
     st.plotly_chart(charts.ranking(places, figure, lang, title, per_capita), width="stretch")
 

@@ -202,7 +202,8 @@ def keep_local(page: Page, base: str) -> None:
 def overview_url(
     base: str, week: str | None = None, district: str | None = None, lang: str = "zh"
 ) -> str:
-    params = {"lang": lang} | ({"week": week} if week else {}) | ({"district": district} if district else {})  # fmt: skip
+    params = {"lang": lang, "week": week, "district": district}
+    params = {key: value for key, value in params.items() if value}
     return f"{base.rstrip('/')}/?{urlencode(params)}"
 
 

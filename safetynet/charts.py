@@ -15,7 +15,7 @@ import pydeck as pdk
 from shapely.geometry import shape
 
 from safetynet import fmt
-from safetynet.labels import Figure
+from safetynet.labels import Figure, t
 
 WARNING_SCALE = ((44, 123, 182), (255, 217, 47), (253, 141, 60), (215, 25, 28))  # blue→red
 NEUTRAL_SCALE = ((222, 235, 247), (33, 102, 172))  # light → dark blue, for counts that are neither
@@ -77,13 +77,14 @@ def district_map(
     codes = shapes["district_code"].to_list()
     fills = colours([values.get(c) for c in codes], figure)
     name_column = "name_zh" if lang == "zh" else "name_en"
-    suffix = f"（{_per_100k(lang)}）" if per_capita else ""
+    suffix = fmt.aside(t("per_100k", lang), lang) if per_capita else ""
     polygons, labels = [], []
     for code, name, geojson, fill in zip(
         codes, shapes[name_column], shapes["boundary_geojson"], fills, strict=True
     ):
         rings, label_at = _outline(geojson)
-        text = f"{figure.name(lang)}{suffix}：{value_text(values.get(code), figure, lang)}"
+        colon = "：" if lang == "zh" else ": "
+        text = f"{figure.name(lang)}{suffix}{colon}{value_text(values.get(code), figure, lang)}"
         polygons += [
             {
                 "polygon": r,
@@ -126,16 +127,12 @@ def district_map(
     )
 
 
-def _per_100k(lang: str) -> str:
-    return "每10万常住人口" if lang == "zh" else "per 100,000 residents"
-
-
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
         font={"family": FONT, "size": 12},
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 50 + 22 * title.count("<br>"), "b": 10},
         plot_bgcolor="white",
         showlegend=False,
     )
@@ -158,7 +155,8 @@ def ranking(
             orientation="h",
             marker_color=fills,
             text=[value_text(v, figure, lang) for v in values],
-            textposition="auto",
+            textposition="outside",  # zeros too: an empty row would read as missing data
+            cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )

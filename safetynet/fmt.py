@@ -46,3 +46,8 @@ def week_span(start: date, end: date, lang: str) -> str:
 
 def day(d: date, lang: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d:%d %b %Y}"
+
+
+def aside(text: str, lang: str) -> str:
+    """A parenthetical: full-width brackets in Chinese, a space and round brackets in English."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"

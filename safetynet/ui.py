@@ -57,15 +57,13 @@ def sidebar() -> View:
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
     )
-    brand.markdown(f"### 🛡️ {t('brand', lang)}")
+    brand.markdown(f"### {t('brand', lang)}")
     brand.caption(t("tagline", lang))
     weeks = views.weeks()
     keys = [week_key(d) for d in weeks["week_start"]]
     _from_link("week", keys, keys[0], t("bad_week", lang))
     labels = {
-        key: f"{fmt.week(y, w, lang)}（{fmt.week_span(s, e, lang)}）"
-        if lang == "zh"
-        else f"{fmt.week(y, w, lang)} ({fmt.week_span(s, e, lang)})"
+        key: fmt.week(y, w, lang) + fmt.aside(fmt.week_span(s, e, lang), lang)
         for key, y, w, s, e in zip(
             keys, weeks["iso_year"], weeks["iso_week"], weeks["week_start"], weeks["week_end"],
             strict=True,

@@ -1,0 +1,222 @@
+"""The paths a person takes through the dashboard, in a real headless Chromium against the small
+warehouse: one app and one browser for the module, a fresh browser context (a fresh Streamlit
+session) per test. The browser may only talk to the local app.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import struct
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import polars as pl
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from safetynet.capture import (
+    CaptureError,
+    browser,
+    capture,
+    chromium_path,
+    keep_local,
+    overview_url,
+    running_app,
+    wait_for_overview,
+    wait_until_idle,
+)
+
+NO_CHROMIUM = (
+    "no Chromium binary (looked at SAFETYNET_CHROMIUM, /usr/lib/chromium/chromium, PATH); "
+    "install it with `apt-get install chromium fonts-noto-cjk`"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+if chromium_path() is None and not IN_CI:
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+LATEST_WEEK_END = date(2026, 11, 29)  # Sunday of 2026-W48, the small demo city's last week
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if chromium_path() is None:  # only reached in CI, where these tests must run
+        pytest.fail(f"browser tests must run in CI: {NO_CHROMIUM}", pytrace=False)
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def app(data_root: Path, chromium: Browser) -> Iterator[str]:
+    # No warm-up visit: the first visitor of a fresh server must be able to change the sidebar
+    # (app.py declares the navigation before the sidebar's widgets for that reason).
+    with running_app(data_root) as base:
+        yield base
+
+
+@pytest.fixture
+def page(chromium: Browser, app: str) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    keep_local(page, app)
+    yield page
+    context.close()
+
+
+def open_overview(page: Page, app: str, **params: str) -> None:
+    page.goto(overview_url(app, **params), wait_until="domcontentloaded")
+    wait_for_overview(page, TIMEOUT_MS)
+
+
+def title(page: Page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+def period(page: Page) -> str:
+    return page.locator(
+        '[data-testid="stMain"] [data-testid="stCaptionContainer"]'
+    ).first.inner_text()
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Each headline figure's label and shown value."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[data-testid="stMetric"]')]
+            .map(m => [m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
+                       m.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))"""
+    )
+
+
+def chart_titles(page: Page) -> list[str]:
+    return page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()
+
+
+def sidebar_box(page: Page, label: str):
+    """A sidebar selectbox, found by its label; its value is the chosen option's text."""
+    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label)
+
+
+def sidebar_select(page: Page, label: str, option: str) -> None:
+    sidebar_box(page, label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def open_hazards_at(raw: Path, day: date) -> int:
+    hazards = pl.read_parquet(raw / "hazards.parquet")
+    return hazards.filter(
+        (pl.col("found_date") <= day)
+        & (pl.col("rectified_date").is_null() | (pl.col("rectified_date") > day))
+    ).height
+
+
+def test_overview_in_chinese(page: Page, app: str, small_raw: Path) -> None:
+    open_overview(page, app)
+    assert "郑州市 · 总览" in title(page)
+    assert "2026年第48周（11月23日—11月29日）" in period(page)
+    shown = metrics(page)
+    assert len(shown) == 6
+    assert {"新发现隐患", "未整改隐患", "隐患整改率", "检查符合率"} <= shown.keys()
+    open_now = open_hazards_at(small_raw, LATEST_WEEK_END)
+    assert 0 < open_now < 10_000  # below 1万 Chinese reports write the plain number
+    assert shown["未整改隐患"] == f"{open_now}处"
+    assert re.fullmatch(r"\d{1,3}\.\d%", shown["隐患整改率"])
+    # the link now names the view, so it can be shared
+    assert "lang=zh" in page.url and "week=2026-W48" in page.url
+
+
+def test_choosing_a_district(page: Page, app: str) -> None:
+    open_overview(page, app)
+    assert any(t.startswith("区县排名") for t in chart_titles(page))
+    sidebar_select(page, "区县", "金水区")
+    expect(page.locator('[data-testid="stMain"] h1').first).to_contain_text("金水区 · 总览")
+    page.wait_for_url(re.compile(r"district=410105"))
+    wait_until_idle(page, TIMEOUT_MS)
+    ranking = chart_titles(page)[0]
+    assert ranking.startswith("街道（乡镇）排名"), ranking
+
+
+def test_shared_link_in_english(page: Page, app: str) -> None:
+    open_overview(page, app, lang="en", week="2026-W40", district="410181")
+    assert title(page) == "Gongyi · Overview"
+    assert "2026 W40" in period(page)
+    assert period(page).startswith("Period:")
+    shown = metrics(page)
+    assert {"New hazards", "Open hazards", "Rectification rate", "Inspection compliance"} <= (
+        shown.keys()
+    )
+    assert re.fullmatch(r"\d[\d,]*", shown["Open hazards"])  # no Chinese unit in English
+    assert chart_titles(page)[0].startswith("Street / town ranking")
+    # the sidebar shows what the link asked for
+    expect(sidebar_box(page, "Week")).to_have_value(re.compile(r"^2026 W40 "))
+    expect(sidebar_box(page, "District")).to_have_value("Gongyi")
+
+
+def test_switching_language(page: Page, app: str) -> None:
+    open_overview(page, app)
+    zh = metrics(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text("English").click()
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text("Zhengzhou · Overview")
+    page.wait_for_url(re.compile(r"lang=en"))
+    wait_until_idle(page, TIMEOUT_MS)
+    en = metrics(page)
+    assert "Open hazards" in en and "未整改隐患" not in en
+    assert en["Open hazards"] == zh["未整改隐患"].removesuffix("处")  # same number, English form
+    assert "2026 W48" in period(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("District")
+
+
+def test_invalid_week_in_link_falls_back(page: Page, app: str) -> None:
+    open_overview(page, app, week="2099-W99")
+    warning = page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    expect(warning).to_contain_text("链接中的周次无效")
+    expect(warning).to_contain_text("2099-W99")
+    assert "2026年第48周" in period(page)
+    page.wait_for_url(re.compile(r"week=2026-W48"))
+
+
+def test_map_is_drawn(page: Page, app: str) -> None:
+    from PIL import Image
+
+    open_overview(page, app)
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]')
+    assert deck.locator("canvas").count() >= 1
+    page.wait_for_timeout(500)  # deck.gl draws on the next animation frames
+    image = Image.open(BytesIO(deck.screenshot())).convert("RGB")
+    pixels = list(image.get_flattened_data())
+    assert len(set(pixels)) > 50, "the map canvas is (nearly) blank"
+    # the districts are filled with the warning scale: a good share of the pixels are coloured
+    coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)
+    assert coloured > 0.1 * len(pixels), f"only {coloured} of {len(pixels)} pixels are coloured"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_capture_writes_a_briefing(app: str, chromium: Browser, tmp_path: Path) -> None:
+    out = capture(tmp_path / "briefing.png", week="2026-W47", url=app, chromium=chromium)
+    assert out == tmp_path / "briefing.png"
+    width, height = png_size(out)
+    assert width == 1600
+    assert height > 1200
+    from PIL import Image
+
+    image = Image.open(out).convert("RGB")
+    # no sidebar (its background is #F2F5F9) and no toolbar: the left edge and top are white
+    assert image.getpixel((5, height // 2)) == (255, 255, 255)
+    assert image.getpixel((width - 5, 5)) == (255, 255, 255)
+
+
+def test_capture_refuses_a_week_it_cannot_show(app: str, chromium: Browser, tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="2099-W99"):
+        capture(tmp_path / "never.png", week="2099-W99", url=app, chromium=chromium)
+    assert not (tmp_path / "never.png").exists()
