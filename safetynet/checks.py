@@ -200,7 +200,7 @@ def mart_checks(con: duckdb.DuckDBPyConnection) -> list[Check]:
     """Marts hold counts: no integer column of a mart may be negative."""
     columns = con.sql(
         "SELECT table_name, column_name FROM duckdb_columns() "
-        "WHERE table_name LIKE 'mart_%' AND data_type IN ('INTEGER', 'BIGINT', 'HUGEINT') "
+        "WHERE starts_with(table_name, 'mart_') AND data_type IN ('INTEGER', 'BIGINT', 'HUGEINT') "
         "ORDER BY table_name, column_index"
     ).fetchall()
     return [
