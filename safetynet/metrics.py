@@ -122,7 +122,9 @@ def combine(scores: Sequence[float] | npt.ArrayLike) -> float:
         _check_score(x, f"scores[{i}]")
     # Geometric mean through logs: the plain product of many (11 − x) factors could overflow.
     # 11 − x ≥ 1, so the logarithm is always defined.
-    return float(11.0 - np.exp(np.mean(np.log(11.0 - xs))))
+    combined = 11.0 - np.exp(np.mean(np.log(11.0 - xs)))
+    # Rounding can leave combine([0, 0]) a hair below 0; keep the result a valid score.
+    return float(min(10.0, max(0.0, combined)))
 
 
 def risk(ha: float, vu: float, cc: float) -> float:

@@ -407,3 +407,9 @@ def test_two_step_fca_conserves_places(data, extra: float) -> None:
     assert access_.shape == demand.shape
     assert np.all(access_ >= 0)
     assert np.dot(access_, demand) == pytest.approx(supply.sum(), rel=1e-9, abs=1e-9)
+
+
+def test_combine_of_zeros_is_a_valid_score_again():
+    inner = combine([0.0, 0.0])
+    assert inner == 0.0
+    assert combine([inner, 0.0]) == 0.0
