@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from safetynet import raw, store
+from safetynet import alerts, raw, store
 from safetynet.checks import find_problems, mart_checks, raise_if, row_checks
 from safetynet.demo.generate import demo_manifest
 from safetynet.schema import TABLES
@@ -53,6 +53,7 @@ def _fill(
             bar.set_postfix_str(step.stem)
             con.execute(step.read_text(encoding="utf-8"))
             bar.update()
+        alerts.build_signals(con)
         raise_if(find_problems(con, mart_checks(con)))
 
 

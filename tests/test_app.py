@@ -36,9 +36,7 @@ def expected(raw: Path, week: date, district: str | None = None) -> dict[str, fl
     )
     year_start = date.fromisocalendar(week.isocalendar()[0], 1, 1)
     cohort = h.filter(pl.col("found_date").is_between(year_start, sunday))
-    inspections = pl.read_parquet(raw / "inspections.parquet").filter(
-        pl.col("week_start") == week
-    )
+    inspections = pl.read_parquet(raw / "inspections.parquet").filter(pl.col("week_start") == week)
     if district:
         inspections = inspections.filter(pl.col("grid_code").str.starts_with(district))
     return {

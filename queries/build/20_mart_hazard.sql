@@ -24,4 +24,6 @@ SELECT h.hazard_id,
        END AS age_bucket
 FROM stg_hazards h
 JOIN dim_grid g USING (grid_code)
-CROSS JOIN meta_build m;
+CROSS JOIN meta_build m
+-- Stored by place, so a query for one district, street or grid reads only its row groups.
+ORDER BY g.district_code, g.street_code, g.community_code, h.grid_code, h.found_date;

@@ -1,5 +1,6 @@
 -- One row per community or village on the as-of date: who lives there, its grids, its hazards,
--- its patrols over the last 13 full weeks, and its capacity (people, stock, plans, drills).
+-- its patrols over the last 13 full weeks, and its capacity (people, plans, drills); stock against
+-- the norms is in mart_capacity_community (50_mart_capacity.sql).
 
 CREATE TABLE mart_community AS
 WITH m AS (
@@ -61,21 +62,6 @@ orgs AS (
 shelters AS (
     SELECT community_code, count(*) AS shelters, sum(capacity) AS shelter_places
     FROM stg_shelters GROUP BY ALL
-),
--- Stock against the norm for the community's population, item by item, capped at 1 so a
--- surplus of one item cannot hide a shortage of another.
-stock AS (
-    SELECT c.community_code,
-           avg(least(1.0, coalesce(s.quantity, 0) / (n.norm_per_1000 * c.population / 1000.0)))
-               AS stock_ratio,
-           count(*) FILTER (WHERE coalesce(s.quantity, 0) < n.norm_per_1000 * c.population / 1000.0)
-               AS items_below_norm
-    FROM dim_community c
-    CROSS JOIN stg_resource_norms n
-    LEFT JOIN stg_resource_stocks s
-        ON s.holder_kind = 'community' AND s.holder_code = c.community_code AND s.item = n.item
-    WHERE c.population > 0 AND n.norm_per_1000 > 0
-    GROUP BY ALL
 )
 SELECT c.community_code, c.street_code, c.district_code, c.name_zh, c.kind,
        c.population, c.households, c.people_65plus, c.lon, c.lat, c.flood_prone, c.hilly,
@@ -106,8 +92,6 @@ SELECT c.community_code, c.street_code, c.district_code, c.name_zh, c.kind,
        coalesce(o.social_orgs, 0)::INTEGER AS social_orgs,
        coalesce(sh.shelters, 0)::INTEGER AS shelters,
        coalesce(sh.shelter_places, 0)::INTEGER AS shelter_places,
-       st.stock_ratio,
-       coalesce(st.items_below_norm, 0)::INTEGER AS items_below_norm,
        coalesce(r.has_plan, false) AS has_plan,
        coalesce(r.has_risk_map, false) AS has_risk_map,
        coalesce(r.has_evacuation_routes, false) AS has_evacuation_routes,
@@ -123,6 +107,5 @@ LEFT JOIN last_drill ld USING (community_code)
 LEFT JOIN teams t USING (community_code)
 LEFT JOIN orgs o USING (community_code)
 LEFT JOIN shelters sh USING (community_code)
-LEFT JOIN stock st USING (community_code)
 LEFT JOIN stg_readiness r USING (community_code)
 ORDER BY c.community_code;

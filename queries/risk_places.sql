@@ -1,0 +1,47 @@
+-- Risk index of every place at one level, for one month: score, class, the three dimensions and
+-- why (docs/risk-index.md), highest risk first.
+--   $level     'district' | 'street' | 'community': the level of the rows
+--   $district  a unit's code to keep only its streets or communities (or only that unit, at
+--              level 'district'), or '' for the whole city
+--   $month     any day of the month (the month's first day, say); the as-of month is read at the
+--              as-of date: period_end and is_partial say so
+-- Streets and districts are population-weighted means of their communities' scores.
+-- example: {"level": "street", "district": "410105", "month": "2026-11-01"}
+WITH rows AS (
+    SELECT level, place_code, district_code, street_code, month, period_end, is_partial,
+           communities, population, open_hazards, open_major,
+           hazard, exposure, ha, vu, cc, risk,
+           risk_class, risk_class_zh, risk_class_en, risk_colour,
+           driver_1, driver_1_points, driver_2, driver_2_points, why_zh, why_en
+    FROM mart_risk_place_month
+    WHERE $level IN ('district', 'street') AND level = $level
+      AND month = date_trunc('month', $month::DATE)
+      AND ($district = '' OR district_code = $district)
+    UNION ALL
+    SELECT 'community', community_code, district_code, street_code, month, period_end, is_partial,
+           1, population, open_hazards, open_major,
+           hazard, exposure, ha, vu, cc, risk,
+           risk_class, risk_class_zh, risk_class_en, risk_colour,
+           driver_1, driver_1_points, driver_2, driver_2_points, why_zh, why_en
+    FROM mart_risk_community_month
+    WHERE $level = 'community'
+      AND month = date_trunc('month', $month::DATE)
+      AND ($district = '' OR district_code = $district)
+),
+names AS (
+    SELECT district_code AS place_code, name_zh, name_en FROM dim_district
+    UNION ALL
+    SELECT street_code, name_zh, name_zh FROM dim_street
+    UNION ALL
+    SELECT community_code, name_zh, name_zh FROM dim_community
+)
+SELECT r.level, r.place_code, n.name_zh, n.name_en, r.district_code, r.street_code,
+       r.month, r.period_end, r.is_partial,
+       r.communities, r.population::BIGINT AS population, r.open_hazards, r.open_major,
+       r.risk, r.risk_class, r.risk_class_zh, r.risk_class_en, r.risk_colour,
+       r.ha, r.vu, r.cc, r.hazard, r.exposure,
+       r.driver_1, r.driver_1_points, r.driver_2, r.driver_2_points, r.why_zh, r.why_en,
+       row_number() OVER (ORDER BY r.risk DESC, r.place_code)::INTEGER AS rank
+FROM rows r
+JOIN names n USING (place_code)
+ORDER BY rank;

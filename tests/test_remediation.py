@@ -1,0 +1,656 @@
+"""Remediation progress and whistle response, checked against the raw Parquet files.
+
+Every expected figure is worked out here with polars from the raw tables (hazards joined to their
+grid, community, street and district; whistle calls to their community's street and district),
+following docs/remediation.md, never by reading the marts back. Percentiles are by nearest rank
+(`nearest_rank` below), which a test shows to be DuckDB's quantile_disc.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+
+from safetynet import store, warehouse
+from safetynet.demo.generate import DEFAULT_AS_OF
+
+LAST_WEEK = DEFAULT_AS_OF - timedelta(days=6)  # the as-of date, 2026-11-29, is a Sunday
+DISTRICT = "410105"
+STREET = "410105001"
+PLACE_COLUMN = {
+    "district": "district_code",
+    "street": "street_code",
+    "community": "community_code",
+    "grid": "grid_code",
+    "category": "category",
+    "severity": "severity",
+}
+FILTERS = ("district", "street", "category", "severity")
+COUNTS = [
+    "found",
+    "rectified",
+    "cohort_rectified",
+    "cumulative_found",
+    "cumulative_rectified",
+    "open_end",
+    "overdue_end",
+    "open_0_7",
+    "open_8_30",
+    "open_31_90",
+    "open_over_90",
+    "supervised_open",
+    "supervised_county",
+    "supervised_city",
+    "supervised_province",
+    "supervised_overdue",
+]
+PAGE_QUERIES = [  # this part's page queries
+    "remediation",
+    "remediation_aging",
+    "remediation_burndown",
+    "remediation_supervision",
+    "whistle_response",
+]
+
+
+# ------------------------------------------------------------------ fixtures and helpers
+
+
+@pytest.fixture
+def con(served: store.Version):
+    connection = warehouse.open_readonly(served.path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
+    """Raw tables; hazards and whistle calls with their places."""
+    tables = {
+        name: pl.read_parquet(small_raw / f"{name}.parquet")
+        for name in (
+            "districts",
+            "streets",
+            "communities",
+            "grids",
+            "hazards",
+            "inspections",
+            "whistle_calls",
+        )
+    }
+    community = (
+        tables["communities"]
+        .select("community_code", "street_code")
+        .join(tables["streets"].select("street_code", "district_code"), on="street_code")
+    )
+    place = (
+        tables["grids"].select("grid_code", "community_code").join(community, on="community_code")
+    )
+    tables["place"] = place
+    tables["hz"] = tables["hazards"].join(place, on="grid_code", how="left")
+    tables["calls"] = tables["whistle_calls"].join(community, on="community_code", how="left")
+    assert tables["hz"]["district_code"].null_count() == 0
+    assert tables["calls"]["district_code"].null_count() == 0
+    return tables
+
+
+def nearest_rank(values: list[Any], numerator: int, denominator: int) -> Any:
+    """The q-th percentile, q = numerator/denominator, by nearest rank: the value of rank ⌈q·n⌉."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = -(-numerator * len(ordered) // denominator)  # ceiling, in integers
+    return ordered[max(rank, 1) - 1]
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def first_week(raw: dict[str, pl.DataFrame]) -> date:
+    return min(monday(raw["hazards"]["found_date"].min()), raw["inspections"]["week_start"].min())
+
+
+def window(raw: dict[str, pl.DataFrame], first: date, last: date) -> tuple[date, date]:
+    """The window the queries count: whole weeks, kept within dim_week (Monday, Sunday)."""
+    a = max(monday(first), first_week(raw))
+    b = min(monday(last), LAST_WEEK)
+    return a, b + timedelta(days=6)
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
+    return warehouse.run(con, name, params)
+
+
+def filtered(hz: pl.DataFrame, filters: dict[str, str]) -> pl.DataFrame:
+    for name in FILTERS:
+        if filters.get(name):
+            hz = hz.filter(pl.col(PLACE_COLUMN[name]) == filters[name])
+    return hz
+
+
+def open_at(day: date) -> pl.Expr:
+    """Found by `day` and not rectified by then."""
+    fixed = pl.col("rectified_date")
+    return (pl.col("found_date") <= day) & (fixed.is_null() | (fixed > day))
+
+
+def stocks_at(day: date) -> dict[str, pl.Expr]:
+    """The stock figures at the end of `day`, as polars sums over hazards."""
+    is_open = open_at(day)
+    age = (pl.lit(day) - pl.col("found_date")).dt.total_days()
+    level = pl.col("supervision_level")
+    overdue = is_open & (pl.col("deadline") < day)
+    return {
+        "open_end": is_open.sum(),
+        "overdue_end": overdue.sum(),
+        "open_0_7": (is_open & (age <= 7)).sum(),
+        "open_8_30": (is_open & age.is_between(8, 30)).sum(),
+        "open_31_90": (is_open & age.is_between(31, 90)).sum(),
+        "open_over_90": (is_open & (age > 90)).sum(),
+        "supervised_open": (is_open & level.is_not_null()).sum(),
+        "supervised_county": (is_open & (level == "county")).sum(),
+        "supervised_city": (is_open & (level == "city")).sum(),
+        "supervised_province": (is_open & (level == "province")).sum(),
+        "supervised_overdue": (overdue & level.is_not_null()).sum(),
+    }
+
+
+def expected_groups(raw: dict[str, pl.DataFrame], level: str, f: dict[str, str]) -> list[str]:
+    """Every place under the filters, or every category / severity in the data."""
+    if level in ("category", "severity"):
+        hz = raw["hazards"]
+        for name in ("category", "severity"):
+            if f.get(name):
+                hz = hz.filter(pl.col(name) == f[name])
+        return sorted(hz[level].unique().to_list())
+    streets = raw["streets"].select("street_code", "district_code")
+    places = {
+        "district": raw["districts"].select("district_code"),
+        "street": streets,
+        "community": raw["communities"]
+        .select("community_code", "street_code")
+        .join(streets, on="street_code"),
+        "grid": raw["place"],
+    }[level]
+    if f.get("district"):
+        places = places.filter(pl.col("district_code") == f["district"])
+    if f.get("street"):
+        street = streets.filter(pl.col("street_code") == f["street"])
+        key = "district_code" if level == "district" else "street_code"
+        places = places.filter(pl.col(key).is_in(street[key].implode()))
+    return sorted(places[PLACE_COLUMN[level]].unique().to_list())
+
+
+def expected_remediation(
+    raw: dict[str, pl.DataFrame], level: str, f: dict[str, str], a: date, last: date
+) -> dict[str, dict[str, Any]]:
+    column = PLACE_COLUMN[level]
+    found, fixed = pl.col("found_date"), pl.col("rectified_date")
+    hz = filtered(raw["hz"], f).filter(found <= last)
+    figures = hz.group_by(column).agg(
+        found=(found >= a).sum(),
+        rectified=fixed.is_between(a, last).sum(),
+        cohort_rectified=((found >= a) & (fixed <= last)).sum(),
+        cumulative_found=pl.len(),
+        cumulative_rectified=(fixed <= last).sum(),
+        **stocks_at(last),
+    )
+    by_group = {row[column]: row for row in figures.iter_rows(named=True)}
+    days = (
+        hz.filter(fixed.is_between(a, last))
+        .with_columns(days=(fixed - found).dt.total_days())
+        .group_by(column)
+        .agg(pl.col("days"))
+    )
+    day_lists = dict(days.iter_rows())
+    out = {}
+    for group in expected_groups(raw, level, f):
+        row = {k: int(by_group.get(group, {}).get(k) or 0) for k in COUNTS}
+        row["cohort_rate"] = row["cohort_rectified"] / row["found"] if row["found"] else None
+        row["cumulative_rate"] = (
+            row["cumulative_rectified"] / row["cumulative_found"]
+            if row["cumulative_found"]
+            else None
+        )
+        spent = day_lists.get(group, [])
+        row["rectify_days_median"] = nearest_rank(spent, 1, 2)
+        row["rectify_days_p90"] = nearest_rank(spent, 9, 10)
+        out[group] = row
+    return out
+
+
+def assert_rows_equal(got: dict[str, Any], expected: dict[str, Any], where: str) -> None:
+    for key, value in expected.items():
+        if isinstance(value, float):
+            assert got[key] == pytest.approx(value, rel=1e-12), f"{where}: {key}"
+        else:
+            assert got[key] == value, f"{where}: {key} is {got[key]}, expected {value}"
+
+
+# ------------------------------------------------------------------ the percentile method
+
+
+def test_nearest_rank_is_duckdb_quantile_disc() -> None:
+    rng = np.random.default_rng(7)
+    vectors = [[1, 2, 3, 4], [1, 2, 3, 4, 5], list(range(1, 11)), [5]]
+    vectors += [rng.integers(0, 40, int(n)).tolist() for n in rng.integers(1, 60, 40)]
+    with duckdb.connect() as db:
+        for values in vectors:
+            got = db.sql(
+                "SELECT quantile_disc(x, 0.5), quantile_disc(x, 0.9) FROM unnest($v) t(x)",
+                params={"v": values},
+            ).fetchall()[0]
+            assert got == (nearest_rank(values, 1, 2), nearest_rank(values, 9, 10)), values
+    assert (nearest_rank([1, 2, 3, 4], 1, 2), nearest_rank([1, 2, 3, 4, 5], 9, 10)) == (2, 5)
+
+
+# ------------------------------------------------------------------ remediation.sql
+
+REMEDIATION_CASES = [
+    ("district", {}, date(2026, 6, 1), date(2026, 11, 29)),
+    ("street", {"district": DISTRICT}, date(2025, 7, 14), date(2025, 7, 20)),
+    # Tuesday to Tuesday: the window grows to whole weeks, 2024-01-01 to 2025-01-05
+    ("category", {"severity": "major"}, date(2024, 1, 2), date(2024, 12, 31)),
+    # before the first week and after the last: kept within the data's weeks
+    ("severity", {"district": "410181", "category": "wiring"}, date(2020, 1, 1), date(2027, 1, 1)),
+    ("community", {"street": STREET}, date(2026, 1, 5), date(2026, 3, 29)),
+    (
+        "community",
+        {"district": DISTRICT, "category": "fire"},
+        date(2025, 11, 24),
+        date(2026, 11, 29),
+    ),
+    ("grid", {"street": STREET}, date(2026, 6, 1), date(2026, 11, 29)),
+    ("street", {"street": STREET, "severity": "general"}, date(2024, 6, 3), date(2024, 9, 29)),
+]
+
+
+@pytest.mark.parametrize(
+    ("level", "f", "first", "last"), REMEDIATION_CASES, ids=lambda x: str(x) if x else "-"
+)
+def test_remediation_matches_raw(
+    con, raw: dict[str, pl.DataFrame], level: str, f: dict[str, str], first: date, last: date
+) -> None:
+    params = {name: f.get(name, "") for name in FILTERS}
+    got = run(con, "remediation", level=level, first=first, last=last, **params)
+    a, end = window(raw, first, last)
+    assert set(got["window_first"]) == {a} and set(got["window_last"]) == {end}
+    assert set(got["weeks"]) == {((end - a).days + 1) // 7}
+    assert set(got["level"]) == {level}
+    expected = expected_remediation(raw, level, f, a, end)
+    assert got["group_code"].to_list() == list(expected)
+    for row in got.iter_rows(named=True):
+        assert_rows_equal(row, expected[row["group_code"]], f"{level} {row['group_code']}")
+    assert got["found"].sum() > 0 and got["cumulative_found"].sum() > 0, "an empty case"
+
+
+@pytest.mark.parametrize("age", [7, 8, 30, 31, 90, 91])
+def test_remediation_age_bucket_edges(con, raw: dict[str, pl.DataFrame], age: int) -> None:
+    """A window ending on a Sunday when some open hazard is exactly `age` days old, read from the
+    weekly marts (its district) and from mart_hazard (its street's communities)."""
+    sundays = [LAST_WEEK + timedelta(days=6 - 7 * k) for k in range(150)]
+    hz = raw["hz"]
+    for sunday in sundays:
+        hit = hz.filter(open_at(sunday) & (pl.col("found_date") == sunday - timedelta(days=age)))
+        if hit.height:
+            break
+    else:
+        pytest.fail(f"no hazard open at a week's end exactly {age} days after it was found")
+    place = hit.row(0, named=True)
+    first = sunday - timedelta(days=27)
+    for level, f in (
+        ("district", {"district": place["district_code"]}),
+        ("community", {"street": place["street_code"]}),
+    ):
+        params = {name: f.get(name, "") for name in FILTERS}
+        got = run(con, "remediation", level=level, first=first, last=sunday, **params)
+        expected = expected_remediation(raw, level, f, monday(first), sunday)
+        for row in got.iter_rows(named=True):
+            assert_rows_equal(row, expected[row["group_code"]], f"{level} {row['group_code']}")
+
+
+def test_remediation_levels_agree(con) -> None:
+    """The street's row (from the weekly marts) is the sum of its communities and of its grids
+    (from mart_hazard): the two ways of counting agree."""
+    params = {
+        "district": "",
+        "category": "",
+        "severity": "",
+        "first": "2026-03-02",
+        "last": "2026-11-29",
+    }
+    street = run(con, "remediation", level="street", street=STREET, **params)
+    summed = street.select(COUNTS).sum()
+    for level in ("community", "grid"):
+        parts = run(con, "remediation", level=level, street=STREET, **params)
+        assert parts.select(COUNTS).sum().row(0) == summed.row(0), level
+
+
+def test_remediation_names_and_parents(con, raw: dict[str, pl.DataFrame]) -> None:
+    got = run(
+        con, "remediation", level="community", district=DISTRICT, street="", category="",
+        severity="", first=date(2026, 11, 23), last=date(2026, 11, 29),
+    )  # fmt: skip
+    names = raw["communities"].join(
+        raw["streets"].select("street_code", "district_code"), on="street_code"
+    )
+    names = names.filter(pl.col("district_code") == DISTRICT).sort("community_code")
+    assert got["group_name"].to_list() == names["name_zh"].to_list()
+    assert got["street_code"].to_list() == names["street_code"].to_list()
+    assert set(got["district_code"]) == {DISTRICT}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"level": "community"}, "community rows need"),
+        ({"level": "grid", "district": DISTRICT}, "grid rows need"),
+        ({"level": "unit"}, "must be"),
+        ({"level": "district", "first": "2027-01-04", "last": "2027-02-01"}, "no whole week"),
+    ],
+)
+def test_remediation_refuses_what_would_be_too_big_or_wrong(
+    con, params: dict[str, str], message: str
+) -> None:
+    base = {"district": "", "street": "", "category": "", "severity": ""}
+    base |= {"first": "2026-06-01", "last": "2026-11-29"}
+    with pytest.raises(duckdb.Error, match=message):
+        run(con, "remediation", **(base | params))
+
+
+# ------------------------------------------------------------------ the weekly mart
+
+
+def test_weekly_mart_matches_mart_street_week(con) -> None:
+    """Summed over categories and severities, every street and week agrees with mart_street_week
+    (built independently, from +1/−1 steps); weeks missing from the sparse mart are zeros."""
+    mine = con.sql(
+        "SELECT street_code, week_start, sum(found)::BIGINT AS found, "
+        "sum(rectified)::BIGINT AS rectified, sum(open_end)::BIGINT AS open_end, "
+        "sum(overdue_end)::BIGINT AS overdue_end, "
+        "sum(open_0_7 + open_8_30 + open_31_90 + open_over_90)::BIGINT AS aged "
+        "FROM mart_remediation_week GROUP BY ALL"
+    ).pl()
+    theirs = con.sql(
+        "SELECT street_code, week_start, new_hazards::BIGINT AS found, rectified::BIGINT AS "
+        "rectified, open_end::BIGINT AS open_end, overdue_end::BIGINT AS overdue_end "
+        "FROM mart_street_week"
+    ).pl()
+    both = theirs.join(mine, on=["street_code", "week_start"], how="left", suffix="_mine")
+    assert both.height == theirs.height and mine.height < theirs.height  # sparse
+    both = both.fill_null(0)
+    for figure in ("found", "rectified", "open_end", "overdue_end"):
+        assert (both[figure] == both[f"{figure}_mine"]).all(), figure
+    assert (both["aged"] == both["open_end"]).all()
+    assert both["open_end"].sum() > 0
+
+
+def test_rectified_mart_counts_every_rectified_hazard(con, raw: dict[str, pl.DataFrame]) -> None:
+    total, days = con.sql(
+        "SELECT sum(hazards), sum(hazards * days_to_rectify) FROM mart_rectified"
+    ).fetchall()[0]
+    fixed = raw["hazards"].filter(pl.col("rectified_date").is_not_null())
+    spent = (fixed["rectified_date"] - fixed["found_date"]).dt.total_days()
+    assert (total, days) == (fixed.height, spent.sum())
+
+
+# ------------------------------------------------------------------ burn-down and aging
+
+
+@pytest.mark.parametrize(
+    ("level", "f", "first", "last"),
+    [
+        ("all", {"district": DISTRICT}, date(2026, 6, 1), date(2026, 11, 29)),
+        ("district", {"category": "flood"}, date(2025, 6, 2), date(2025, 9, 28)),
+        ("severity", {"street": STREET}, date(2024, 12, 30), date(2025, 3, 30)),
+    ],
+    ids=["all", "district", "severity"],
+)
+def test_burndown_matches_raw(
+    con, raw: dict[str, pl.DataFrame], level: str, f: dict[str, str], first: date, last: date
+) -> None:
+    params = {name: f.get(name, "") for name in FILTERS}
+    got = run(con, "remediation_burndown", level=level, first=first, last=last, **params)
+    a, end = window(raw, first, last)
+    weeks = [a + timedelta(weeks=k) for k in range(((end - a).days + 1) // 7)]
+    groups = ["all"] if level == "all" else expected_groups(raw, level, f)
+    assert got.height == len(groups) * len(weeks)
+    assert set(got["window_first"]) == {a} and set(got["window_last"]) == {end}
+    hz = filtered(raw["hz"], f).with_columns(
+        group=pl.lit("all") if level == "all" else pl.col(PLACE_COLUMN[level])
+    )
+    found, fixed = pl.col("found_date"), pl.col("rectified_date")
+    rows = {(r["group_code"], r["week_start"]): r for r in got.iter_rows(named=True)}
+    for week in weeks:
+        sunday = week + timedelta(days=6)
+        stocks = stocks_at(sunday)
+        figures = hz.group_by("group").agg(
+            found=found.is_between(week, sunday).sum(),
+            rectified=fixed.is_between(week, sunday).sum(),
+            **{k: stocks[k] for k in ("open_end", "overdue_end", "open_0_7", "open_8_30",
+                                      "open_31_90", "open_over_90", "supervised_open")},
+        )  # fmt: skip
+        expected = {r.pop("group"): r for r in figures.iter_rows(named=True)}
+        for group in groups:
+            row = rows[(group, week)]
+            assert row["week_end"] == sunday
+            want = expected.get(group) or dict.fromkeys(figures.columns[1:], 0)
+            assert_rows_equal(row, {k: int(v) for k, v in want.items()}, f"{group} {week}")
+
+
+def test_burndown_open_follows_found_and_rectified(con) -> None:
+    """open_end of a week = open_end of the week before + found − rectified."""
+    got = run(
+        con, "remediation_burndown", level="district", district="", street="", category="",
+        severity="", first=date(2025, 1, 6), last=date(2026, 11, 29),
+    )  # fmt: skip
+    steps = got.sort("group_code", "week_start").with_columns(
+        before=pl.col("open_end").shift(1).over("group_code")
+    )
+    steps = steps.filter(pl.col("before").is_not_null())
+    assert (steps["open_end"] == steps["before"] + steps["found"] - steps["rectified"]).all()
+
+
+def test_burndown_by_street_is_mart_street_week(con) -> None:
+    got = run(
+        con, "remediation_burndown", level="street", district=DISTRICT, street="", category="",
+        severity="", first=date(2025, 6, 2), last=date(2025, 8, 31),
+    )  # fmt: skip
+    theirs = con.sql(
+        "SELECT street_code AS group_code, week_start, new_hazards AS found, rectified, open_end, "
+        "overdue_end FROM mart_street_week WHERE district_code = $d "
+        "AND week_start BETWEEN DATE '2025-06-02' AND DATE '2025-08-25' ORDER BY ALL",
+        params={"d": DISTRICT},
+    ).pl()
+    mine = got.select(theirs.columns).sort("group_code", "week_start")
+    assert mine.cast(theirs.schema).equals(theirs)
+
+
+def test_aging_matches_raw(con, raw: dict[str, pl.DataFrame]) -> None:
+    got = run(
+        con, "remediation_aging", level="street", district=DISTRICT, street="", category="",
+        severity="", last=date(2025, 7, 16),  # a Wednesday: read on that week's Sunday
+    )  # fmt: skip
+    sunday = date(2025, 7, 20)
+    assert set(got["as_of_date"]) == {sunday}
+    hz = raw["hz"].filter(pl.col("district_code") == DISTRICT)
+    stocks = stocks_at(sunday)
+    names = ["open_0_7", "open_8_30", "open_31_90", "open_over_90"]
+    figures = hz.group_by("street_code").agg(**{k: stocks[k] for k in names})
+    expected = {r.pop("street_code"): list(r.values()) for r in figures.iter_rows(named=True)}
+    groups = expected_groups(raw, "street", {"district": DISTRICT})
+    assert got["group_code"].to_list() == [g for g in groups for _ in names]
+    assert got["bucket"].to_list()[:4] == ["0-7", "8-30", "31-90", ">90"]
+    for row in got.iter_rows(named=True):
+        counts = expected.get(row["group_code"], [0, 0, 0, 0])
+        assert row["open_hazards"] == counts[row["bucket_order"] - 1]
+        assert row["open_total"] == sum(counts)
+        if sum(counts):
+            assert row["share"] == pytest.approx(row["open_hazards"] / sum(counts))
+    assert got["open_hazards"].sum() > 0
+
+
+# ------------------------------------------------------------------ supervision list
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"district": "", "street": "", "supervision": "", "last": date(2026, 11, 29)},
+        {"district": DISTRICT, "street": "", "supervision": "county", "last": date(2025, 7, 20)},
+    ],
+    ids=["city", "district-county"],
+)
+def test_supervision_list_matches_raw(
+    con, raw: dict[str, pl.DataFrame], params: dict[str, Any]
+) -> None:
+    got = run(con, "remediation_supervision", **params)
+    sunday = params["last"]
+    hz = raw["hz"].filter(open_at(sunday) & pl.col("supervision_level").is_not_null())
+    hz = filtered(hz, params)
+    if params["supervision"]:
+        hz = hz.filter(pl.col("supervision_level") == params["supervision"])
+    assert 0 < hz.height <= 500
+    assert set(got["listed_of"]) == {hz.height}
+    assert sorted(got["hazard_id"]) == sorted(hz["hazard_id"])
+    assert set(got["as_of_date"]) == {sunday}
+    expected = {r["hazard_id"]: r for r in hz.iter_rows(named=True)}
+    names = {
+        kind: dict(raw[f"{kind}s"].select(f"{kind}_code", "name_zh").iter_rows())
+        for kind in ("district", "street")
+    }
+    names["community"] = dict(raw["communities"].select("community_code", "name_zh").iter_rows())
+    for row in got.iter_rows(named=True):
+        want = expected[row["hazard_id"]]
+        for kind in ("district", "street", "community"):
+            assert row[f"{kind}_code"] == want[f"{kind}_code"]
+            assert row[f"{kind}_name"] == names[kind][want[f"{kind}_code"]]
+        assert (row["grid_code"], row["category"]) == (want["grid_code"], want["category"])
+        assert row["supervision_level"] == want["supervision_level"]
+        assert row["days_open"] == (sunday - want["found_date"]).days
+        assert row["overdue"] == (want["deadline"] < sunday)
+        assert row["days_overdue"] == max(0, (sunday - want["deadline"]).days)
+    order = got.select("level_order", -pl.col("days_overdue"), "found_date").rows()
+    assert order == sorted(order)
+    assert got["level_order"].to_list() == [
+        {"province": 1, "city": 2, "county": 3}[x] for x in got["supervision_level"]
+    ]
+
+
+# ------------------------------------------------------------------ whistle response
+
+
+def expected_whistle(
+    raw: dict[str, pl.DataFrame], by: str, district: str, department: str, first: date, last: date
+) -> dict[str, dict[str, Any]]:
+    calls = raw["calls"].filter(pl.col("called_at").dt.date().is_between(first, last))
+    if district:
+        calls = calls.filter(pl.col("district_code") == district)
+    if department:
+        calls = calls.filter(pl.col("department") == department)
+    hours = (pl.col("arrived_at") - pl.col("called_at")).dt.total_seconds() / 3600
+    to_resolve = (pl.col("resolved_at") - pl.col("called_at")).dt.total_seconds() / 3600
+    calls = calls.with_columns(hours=hours, to_resolve=to_resolve)
+    column = "department" if by == "department" else "district_code"
+    out = {}
+    for (group,), part in calls.group_by(column):
+        n = part.height
+        arrived = part.filter(pl.col("arrived_at").is_not_null())
+        on_time = arrived.filter(pl.col("hours") <= pl.col("promised_hours")).height
+        resolved = part.filter(pl.col("resolved_at").is_not_null())
+        promises = part["promised_hours"].unique()
+        out[group] = {
+            "calls": n,
+            "arrived": arrived.height,
+            "not_arrived": n - arrived.height,
+            "promised_hours": promises[0] if promises.len() == 1 else None,
+            "arrival_hours_median": nearest_rank(arrived["hours"].to_list(), 1, 2),
+            "arrival_hours_p90": nearest_rank(arrived["hours"].to_list(), 9, 10),
+            "within_promise": on_time,
+            "within_promise_share": on_time / n,
+            "resolved": resolved.height,
+            "unresolved": n - resolved.height,
+            "resolution_rate": resolved.height / n,
+            "resolution_hours_median": nearest_rank(resolved["to_resolve"].to_list(), 1, 2),
+        }
+    return dict(sorted(out.items()))
+
+
+@pytest.mark.parametrize(
+    ("by", "district", "department", "first", "last"),
+    [
+        ("department", "", "", date(2026, 6, 1), date(2026, 11, 29)),
+        ("district", "", "water", date(2023, 11, 27), date(2026, 11, 29)),
+        ("department", DISTRICT, "", date(2025, 7, 1), date(2025, 7, 31)),
+    ],
+    ids=["by-department", "water-by-district", "one-district-one-month"],
+)
+def test_whistle_response_matches_raw(
+    con, raw: dict[str, pl.DataFrame], by: str, district: str, department: str, first: date,
+    last: date,
+) -> None:  # fmt: skip
+    got = run(
+        con, "whistle_response", by=by, district=district, department=department, first=first,
+        last=last,
+    )  # fmt: skip
+    expected = expected_whistle(raw, by, district, department, first, last)
+    assert got["group_code"].to_list() == list(expected)
+    assert set(got["window_first"]) == {first} and set(got["window_last"]) == {last}
+    for row in got.iter_rows(named=True):
+        assert_rows_equal(row, expected[row["group_code"]], f"{by} {row['group_code']}")
+    if by == "department" and not district:
+        assert got["not_arrived"].sum() > 0 and got["unresolved"].sum() > 0  # both occur
+    if by == "district":
+        names = dict(raw["districts"].select("district_code", "name_zh").iter_rows())
+        assert got["group_name"].to_list() == [names[c] for c in got["group_code"]]
+
+
+def test_whistle_week_sums_to_the_window(con, raw: dict[str, pl.DataFrame]) -> None:
+    first, last = date(2026, 8, 31), date(2026, 11, 29)  # 13 whole weeks
+    by_week = con.sql(
+        "SELECT department, sum(calls), sum(arrived), sum(within_promise), sum(resolved) "
+        "FROM mart_whistle_week WHERE week_start BETWEEN $a AND $b GROUP BY ALL ORDER BY 1",
+        params={"a": first, "b": last},
+    ).fetchall()
+    window_rows = run(
+        con, "whistle_response", by="department", district="", department="", first=first,
+        last=last,
+    )  # fmt: skip
+    summed = window_rows.select("group_code", "calls", "arrived", "within_promise", "resolved")
+    assert [tuple(int(x) if i else x for i, x in enumerate(r)) for r in by_week] == summed.rows()
+    # Each week's median is that week's own, over its answered calls.
+    week = date(2026, 7, 13)
+    cells = con.sql(
+        "SELECT district_code, department, arrival_hours_median, arrival_hours_p90 "
+        "FROM mart_whistle_week WHERE week_start = $w",
+        params={"w": week},
+    ).fetchall()
+    assert cells
+    calls = raw["calls"].filter(
+        pl.col("called_at").dt.date().is_between(week, week + timedelta(days=6))
+        & pl.col("arrived_at").is_not_null()
+    )
+    hours = calls.with_columns(
+        h=(pl.col("arrived_at") - pl.col("called_at")).dt.total_seconds() / 3600
+    )
+    for district, department, median, p90 in cells:
+        values = hours.filter(
+            (pl.col("district_code") == district) & (pl.col("department") == department)
+        )["h"].to_list()
+        assert (median, p90) == (nearest_rank(values, 1, 2), nearest_rank(values, 9, 10))
+
+
+# ------------------------------------------------------------------ every query runs its example
+
+
+@pytest.mark.parametrize("name", PAGE_QUERIES)
+def test_example_parameters_run(con, name: str) -> None:
+    got = run(con, name, **warehouse.example_params(name))
+    assert got.height > 0
