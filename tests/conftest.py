@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from safetynet import store
+from safetynet import store, warehouse
 from safetynet.build import build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 
@@ -37,3 +39,13 @@ def served(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> store.Version:
     version = store.current(data_root / "warehouse")
     assert version is not None
     return version
+
+
+@pytest.fixture(scope="module")
+def con(data_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the small warehouse."""
+    version = store.current(data_root / "warehouse")
+    assert version is not None
+    connection = warehouse.open_readonly(version.path)
+    yield connection
+    connection.close()

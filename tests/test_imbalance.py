@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -52,13 +51,6 @@ def warehouse_path(data_root: Path) -> Path:
     version = store.current(data_root / "warehouse")
     assert version is not None
     return version.path
-
-
-@pytest.fixture(scope="module")
-def con(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = warehouse.open_readonly(warehouse_path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

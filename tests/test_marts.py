@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from safetynet import store, warehouse
+from safetynet import warehouse
 from safetynet.demo.generate import DEFAULT_AS_OF
 
 AS_OF = DEFAULT_AS_OF  # 2026-11-29, a Sunday
@@ -37,13 +37,6 @@ DISTRICT_FIGURES = [
     "items_checked",
     "items_compliant",
 ]
-
-
-@pytest.fixture
-def con(served: store.Version):
-    connection = warehouse.open_readonly(served.path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

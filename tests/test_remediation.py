@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from safetynet import store, warehouse
+from safetynet import warehouse
 from safetynet.demo.generate import DEFAULT_AS_OF
 
 LAST_WEEK = DEFAULT_AS_OF - timedelta(days=6)  # the as-of date, 2026-11-29, is a Sunday
@@ -60,13 +60,6 @@ PAGE_QUERIES = [  # this part's page queries
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture
-def con(served: store.Version):
-    connection = warehouse.open_readonly(served.path)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

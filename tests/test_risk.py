@@ -43,15 +43,6 @@ DOC = ROOT / "docs" / "risk-index.md"
 
 
 @pytest.fixture(scope="module")
-def con(data_root: Path):
-    version = store.current(data_root / "warehouse")
-    assert version is not None
-    connection = warehouse.open_readonly(version.path)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
     names = ("districts", "streets", "communities", "grids", "hazards", "drills", "teams",
              "vulnerable_groups", "resource_stocks", "resource_norms", "readiness")  # fmt: skip
