@@ -13,6 +13,8 @@
 -- District, street, category and severity rows read mart_remediation_week and mart_rectified;
 -- community and grid rows read mart_hazard, filtered to the district or street.
 -- example: {"level": "street", "district": "410105", "street": "", "category": "", "severity": "", "first": "2026-06-01", "last": "2026-11-29"}
+-- example: {"level": "community", "district": "410183", "street": "", "category": "", "severity": "", "first": "2026-01-01", "last": "2026-11-29"}
+-- example: {"level": "grid", "district": "", "street": "410105001", "category": "", "severity": "", "first": "2026-01-01", "last": "2026-11-29"}
 WITH win AS (
     SELECT greatest(date_trunc('week', $first::DATE)::DATE, min(week_start)) AS a,
            least(date_trunc('week', $last::DATE)::DATE, max(week_start)) AS b,

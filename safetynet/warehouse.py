@@ -32,16 +32,24 @@ def page_queries() -> list[str]:
     return sorted(p.stem for p in QUERIES.glob("*.sql"))
 
 
-def example_params(name: str) -> dict[str, Any]:
-    """The realistic parameters a page query documents in its `-- example: {json}` line.
+def examples(name: str) -> list[dict[str, Any]]:
+    """The realistic parameter sets a page query documents, one `-- example: {json}` line each.
 
     ISO dates ("2026-11-23") become dates, as a page would bind them. Benchmarks and tests run
-    every page query with these, so a new query cannot go unmeasured.
+    every page query with each of these, so a new query (or a heavy case of one) cannot go
+    unmeasured.
     """
-    found = re.search(r"^-- example: (\{.*\})\s*$", sql_text(name), re.MULTILINE)
-    if found is None:
+    found = re.findall(r"^-- example: (\{.*\})\s*$", sql_text(name), re.MULTILINE)
+    if not found:
         raise ValueError(f"queries/{name}.sql has no '-- example: {{...}}' line")
-    return {key: _date_or_value(value) for key, value in json.loads(found.group(1)).items()}
+    return [
+        {key: _date_or_value(value) for key, value in json.loads(text).items()} for text in found
+    ]
+
+
+def example_params(name: str) -> dict[str, Any]:
+    """The first documented example of a page query: its typical call."""
+    return examples(name)[0]
 
 
 def _date_or_value(value: Any) -> Any:

@@ -80,7 +80,7 @@ def query_cases(names: list[str], week: date, district: str) -> list[dict[str, A
 
     Fails naming the query when its file has no example, or needs a parameter not given.
     """
-    from safetynet.warehouse import example_params
+    from safetynet.warehouse import examples
 
     cases: list[dict[str, Any]] = []
     for name in names:
@@ -102,8 +102,11 @@ def query_cases(names: list[str], week: date, district: str) -> list[dict[str, A
                 ),
             ]
         else:
-            # Every other page query is timed with the example its file documents.
-            cases.append({"label": name, "query": name, "params": example_params(name)})
+            # Every other page query is timed with each example its file documents.
+            cases += [
+                {"label": name if k == 0 else f"{name} #{k + 1}", "query": name, "params": params}
+                for k, params in enumerate(examples(name))
+            ]
     for case in cases:
         needed = sql_parameters((QUERIES / f"{case['query']}.sql").read_text(encoding="utf-8"))
         missing = needed - set(case["params"])
