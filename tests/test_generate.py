@@ -1,6 +1,6 @@
 """The demo generator: deterministic, calibrated on the published facts, shaped like the city.
 
-Expected values are written here from /work/shared/domain/zhengzhou-facts.md, not read back from
+Expected values are written here from the published facts about Zhengzhou (zhengzhou-facts.md), not read back from
 the generator's own tables of facts, so a slip in safetynet/demo/facts.py shows up as a failure.
 """
 

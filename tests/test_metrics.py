@@ -1,6 +1,6 @@
 """Tests for safetynet.metrics.
 
-Three layers: the reference vectors of /work/shared/domain/metrics.md, cross-checks against the
+Three layers: the reference vectors of metrics.md (the metric definitions), cross-checks against the
 PySAL packages `inequality` and `access` on seeded random inputs, and hypothesis properties.
 """
 
