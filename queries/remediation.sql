@@ -36,41 +36,14 @@ guard AS (
     END AS ok
     FROM win
 ),
--- The rows of the result, zeros included: every place under the filters, or every category or
--- severity that occurs in the data.
+-- The rows of the result, zeros included (the macro is in 70_mart_remediation.sql).
 groups AS (
-    SELECT district_code AS group_code, name_zh AS group_name,
-           district_code, NULL::VARCHAR AS street_code
-    FROM dim_district
-    WHERE $level = 'district' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR district_code IN (
-          SELECT district_code FROM dim_street WHERE street_code = $street))
-    UNION ALL
-    SELECT street_code, name_zh, district_code, street_code
-    FROM dim_street
-    WHERE $level = 'street' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR street_code = $street)
-    UNION ALL
-    SELECT community_code, name_zh, district_code, street_code
-    FROM dim_community
-    WHERE $level = 'community' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR street_code = $street)
-    UNION ALL
-    SELECT grid_code, NULL, district_code, street_code
-    FROM dim_grid
-    WHERE $level = 'grid' AND ($district = '' OR district_code = $district)
-      AND street_code = $street
-    UNION ALL
-    SELECT DISTINCT CASE $level WHEN 'category' THEN category ELSE severity END, NULL, NULL, NULL
-    FROM mart_remediation_week
-    WHERE $level IN ('category', 'severity')
-      AND ($category = '' OR category = $category) AND ($severity = '' OR severity = $severity)
+    SELECT * FROM remediation_groups($level, $district, $street, $category, $severity)
 ),
 -- District, street, category, severity: the weeks up to the window's end b, summed first by
 -- whether a week lies in the window and whether it is the window's last week.
 weekly AS (
-    SELECT CASE $level WHEN 'district' THEN r.district_code WHEN 'street' THEN r.street_code
-                       WHEN 'category' THEN r.category ELSE r.severity END AS group_code,
+    SELECT r.group_code,
            r.week_start >= win.a AS in_window,
            r.week_start = win.b AS at_end,
            sum(r.found) AS found, sum(r.rectified) AS rectified,
@@ -80,13 +53,9 @@ weekly AS (
            sum(r.supervised_county) AS supervised_county, sum(r.supervised_city) AS supervised_city,
            sum(r.supervised_province) AS supervised_province,
            sum(r.supervised_overdue) AS supervised_overdue
-    FROM mart_remediation_week r, win
+    FROM remediation_week_rows($level, $district, $street, $category, $severity) r, win
     WHERE $level IN ('district', 'street', 'category', 'severity')
       AND r.week_start <= win.b
-      AND ($district = '' OR r.district_code = $district)
-      AND ($street = '' OR r.street_code = $street)
-      AND ($category = '' OR r.category = $category)
-      AND ($severity = '' OR r.severity = $severity)
     GROUP BY ALL
 ),
 weekly_figures AS (

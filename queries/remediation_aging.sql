@@ -24,34 +24,15 @@ guard AS (
     FROM win
 ),
 groups AS (
-    SELECT 'all' AS group_code, NULL::VARCHAR AS group_name WHERE $level = 'all'
-    UNION ALL
-    SELECT district_code, name_zh FROM dim_district
-    WHERE $level = 'district' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR district_code IN (
-          SELECT district_code FROM dim_street WHERE street_code = $street))
-    UNION ALL
-    SELECT street_code, name_zh FROM dim_street
-    WHERE $level = 'street' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR street_code = $street)
-    UNION ALL
-    SELECT DISTINCT CASE $level WHEN 'category' THEN category ELSE severity END, NULL
-    FROM mart_remediation_week
-    WHERE $level IN ('category', 'severity')
-      AND ($category = '' OR category = $category) AND ($severity = '' OR severity = $severity)
+    SELECT group_code, group_name
+    FROM remediation_groups($level, $district, $street, $category, $severity)
 ),
 stock AS (
-    SELECT CASE $level WHEN 'district' THEN r.district_code WHEN 'street' THEN r.street_code
-                       WHEN 'category' THEN r.category WHEN 'severity' THEN r.severity
-                       ELSE 'all' END AS group_code,
+    SELECT r.group_code,
            sum(r.open_0_7) AS b1, sum(r.open_8_30) AS b2,
            sum(r.open_31_90) AS b3, sum(r.open_over_90) AS b4
-    FROM mart_remediation_week r, win
+    FROM remediation_week_rows($level, $district, $street, $category, $severity) r, win
     WHERE r.week_start = win.b
-      AND ($district = '' OR r.district_code = $district)
-      AND ($street = '' OR r.street_code = $street)
-      AND ($category = '' OR r.category = $category)
-      AND ($severity = '' OR r.severity = $severity)
     GROUP BY ALL
 ),
 -- One row per group and bucket (bucket labels as mart_hazard.age_bucket).

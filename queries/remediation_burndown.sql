@@ -26,38 +26,18 @@ guard AS (
     FROM win
 ),
 groups AS (
-    SELECT 'all' AS group_code, NULL::VARCHAR AS group_name WHERE $level = 'all'
-    UNION ALL
-    SELECT district_code, name_zh FROM dim_district
-    WHERE $level = 'district' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR district_code IN (
-          SELECT district_code FROM dim_street WHERE street_code = $street))
-    UNION ALL
-    SELECT street_code, name_zh FROM dim_street
-    WHERE $level = 'street' AND ($district = '' OR district_code = $district)
-      AND ($street = '' OR street_code = $street)
-    UNION ALL
-    SELECT DISTINCT CASE $level WHEN 'category' THEN category ELSE severity END, NULL
-    FROM mart_remediation_week
-    WHERE $level IN ('category', 'severity')
-      AND ($category = '' OR category = $category) AND ($severity = '' OR severity = $severity)
+    SELECT group_code, group_name
+    FROM remediation_groups($level, $district, $street, $category, $severity)
 ),
 weekly AS (
-    SELECT CASE $level WHEN 'district' THEN r.district_code WHEN 'street' THEN r.street_code
-                       WHEN 'category' THEN r.category WHEN 'severity' THEN r.severity
-                       ELSE 'all' END AS group_code,
-           r.week_start,
+    SELECT r.group_code, r.week_start,
            sum(r.found) AS found, sum(r.rectified) AS rectified,
            sum(r.open_end) AS open_end, sum(r.overdue_end) AS overdue_end,
            sum(r.open_0_7) AS open_0_7, sum(r.open_8_30) AS open_8_30,
            sum(r.open_31_90) AS open_31_90, sum(r.open_over_90) AS open_over_90,
            sum(r.supervised_county + r.supervised_city + r.supervised_province) AS supervised_open
-    FROM mart_remediation_week r, win
+    FROM remediation_week_rows($level, $district, $street, $category, $severity) r, win
     WHERE r.week_start BETWEEN win.a AND win.b
-      AND ($district = '' OR r.district_code = $district)
-      AND ($street = '' OR r.street_code = $street)
-      AND ($category = '' OR r.category = $category)
-      AND ($severity = '' OR r.severity = $severity)
     GROUP BY ALL
 )
 SELECT $level AS level, g.group_code, g.group_name,

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from safetynet import store, warehouse
 from safetynet.build import build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+from safetynet.schema import TABLES
 
 SMALL_SEED = DEFAULT_SEED
 AS_OF = DEFAULT_AS_OF
@@ -49,3 +51,30 @@ def con(data_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = warehouse.open_readonly(version.path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
+    """The small city's raw tables, read once, with events joined to their places.
+
+    Besides one frame per raw table: `place` (grid → community, street, district), `hz` and
+    `insp` (hazards and patrols with their places) and `calls` (whistle calls with theirs).
+    Expectations are computed from these, never from the marts under test.
+    """
+    tables = {t.name: pl.read_parquet(small_raw / t.file) for t in TABLES}
+    community = (
+        tables["communities"]
+        .select("community_code", "street_code")
+        .join(tables["streets"].select("street_code", "district_code"), on="street_code")
+    )
+    place = (
+        tables["grids"].select("grid_code", "community_code").join(community, on="community_code")
+    )
+    assert place.height == tables["grids"].height
+    tables["place"] = place
+    tables["hz"] = tables["hazards"].join(place, on="grid_code", how="left")
+    tables["insp"] = tables["inspections"].join(place, on="grid_code", how="left")
+    tables["calls"] = tables["whistle_calls"].join(community, on="community_code", how="left")
+    for name in ("hz", "insp", "calls"):
+        assert tables[name]["district_code"].null_count() == 0
+    return tables

@@ -18,17 +18,10 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LAST_WEEK = date(2026, 11, 23)  # the latest full week before the demo's as-of date
 
 
-def _hazards(raw: Path) -> pl.DataFrame:
-    places = pl.read_parquet(raw / "grids.parquet").select(
-        "grid_code", district_code=pl.col("community_code").str.slice(0, 6)
-    )
-    return pl.read_parquet(raw / "hazards.parquet").join(places, on="grid_code")
-
-
-def expected(raw: Path, week: date, district: str | None = None) -> dict[str, float]:
-    """The headline figures of one week, from the raw files."""
+def expected(raw: dict[str, pl.DataFrame], week: date, district: str | None = None) -> dict:
+    """The headline figures of one week, from the raw tables (the `raw` fixture)."""
     sunday = week + timedelta(days=6)
-    h = _hazards(raw)
+    h = raw["hz"]
     if district:
         h = h.filter(pl.col("district_code") == district)
     is_open = (pl.col("found_date") <= sunday) & (
@@ -36,9 +29,9 @@ def expected(raw: Path, week: date, district: str | None = None) -> dict[str, fl
     )
     year_start = date.fromisocalendar(week.isocalendar()[0], 1, 1)
     cohort = h.filter(pl.col("found_date").is_between(year_start, sunday))
-    inspections = pl.read_parquet(raw / "inspections.parquet").filter(pl.col("week_start") == week)
+    inspections = raw["insp"].filter(pl.col("week_start") == week)
     if district:
-        inspections = inspections.filter(pl.col("grid_code").str.starts_with(district))
+        inspections = inspections.filter(pl.col("district_code") == district)
     return {
         "new_hazards": h.filter(pl.col("found_date").is_between(week, sunday)).height,
         "open_hazards": h.filter(is_open).height,
@@ -63,10 +56,10 @@ def _run(**params: str) -> AppTest:
 
 
 @pytest.mark.parametrize("district", [None, "410105", "410185"])
-def test_headline_figures_match_the_raw_files(served, small_raw: Path, district: str | None):
+def test_headline_figures_match_the_raw_files(served, raw, district: str | None):
     at = _run(**({"district": district} if district else {}))
     assert not at.exception
-    want = expected(small_raw, LAST_WEEK, district)
+    want = expected(raw, LAST_WEEK, district)
     shown = _metric_values(at)
     assert shown["新发现隐患"] == f"{want['new_hazards']}处"
     assert shown["未整改隐患"] == f"{want['open_hazards']}处"
@@ -76,9 +69,9 @@ def test_headline_figures_match_the_raw_files(served, small_raw: Path, district:
     assert shown["检查符合率"] == f"{want['compliance_rate'] * 100:.1f}%"
 
 
-def test_change_against_last_week(served, small_raw: Path):
+def test_change_against_last_week(served, raw):
     at = _run()
-    now, before = expected(small_raw, LAST_WEEK), expected(small_raw, LAST_WEEK - timedelta(7))
+    now, before = expected(raw, LAST_WEEK), expected(raw, LAST_WEEK - timedelta(7))
     deltas = {m.label: m.delta for m in at.metric}
     change = now["open_hazards"] - before["open_hazards"]
     assert deltas["未整改隐患"] == f"{'+' if change > 0 else ''}{change} 较上周"
@@ -94,11 +87,11 @@ def test_default_view_is_the_latest_week_of_the_whole_city(served):
     assert at.sidebar.selectbox[1].value == ""  # whole city
 
 
-def test_a_shared_link_opens_the_same_view_in_english(served, small_raw: Path):
+def test_a_shared_link_opens_the_same_view_in_english(served, raw):
     at = _run(lang="en", week="2026-W40", district="410181")
     assert at.title[0].value == "Gongyi · Overview"
     assert "2026 W40" in at.caption[0].value
-    want = expected(small_raw, date.fromisocalendar(2026, 40, 1), "410181")
+    want = expected(raw, date.fromisocalendar(2026, 40, 1), "410181")
     assert _metric_values(at)["Open hazards"] == f"{want['open_hazards']:,}"
 
 
@@ -133,13 +126,13 @@ def test_map_draws_twelve_units_and_outlines_the_chosen_one(served):
     assert set("新密市") <= set(labels["characterSet"])  # Chinese glyphs are in the atlas
 
 
-def test_ranking_lists_units_or_the_chosen_units_streets(served, small_raw: Path):
+def test_ranking_lists_units_or_the_chosen_units_streets(served, raw):
     city = _run()
     bars = json.loads(city.get("plotly_chart")[0].proto.spec)["data"][0]
     assert len(bars["y"]) == 12
     one = _run(district="410106")
     bars = json.loads(one.get("plotly_chart")[0].proto.spec)["data"][0]
-    streets = pl.read_parquet(small_raw / "streets.parquet").filter(district_code="410106")
+    streets = raw["streets"].filter(district_code="410106")
     assert sorted(bars["y"]) == sorted(streets["name_zh"].to_list())
 
 

@@ -8,7 +8,6 @@ then), never by reading the marts back.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -37,28 +36,6 @@ DISTRICT_FIGURES = [
     "items_checked",
     "items_compliant",
 ]
-
-
-@pytest.fixture(scope="module")
-def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
-    """Raw tables, with hazards and inspections joined grid → community → street → district."""
-    tables = {
-        name: pl.read_parquet(small_raw / f"{name}.parquet")
-        for name in ("districts", "streets", "communities", "grids", "hazards", "inspections")
-    }
-    place = (
-        tables["grids"]
-        .select("grid_code", "community_code")
-        .join(tables["communities"].select("community_code", "street_code"), on="community_code")
-        .join(tables["streets"].select("street_code", "district_code"), on="street_code")
-    )
-    assert place.height == tables["grids"].height
-    tables["place"] = place
-    tables["hz"] = tables["hazards"].join(place, on="grid_code", how="left")
-    tables["insp"] = tables["inspections"].join(place, on="grid_code", how="left")
-    assert tables["hz"]["district_code"].null_count() == 0
-    assert tables["insp"]["district_code"].null_count() == 0
-    return tables
 
 
 def _expected_district_week(raw: dict[str, pl.DataFrame], monday: date) -> pl.DataFrame:

@@ -9,7 +9,6 @@ following docs/remediation.md, never by reading the marts back. Percentiles are 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -60,37 +59,6 @@ PAGE_QUERIES = [  # this part's page queries
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture(scope="module")
-def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
-    """Raw tables; hazards and whistle calls with their places."""
-    tables = {
-        name: pl.read_parquet(small_raw / f"{name}.parquet")
-        for name in (
-            "districts",
-            "streets",
-            "communities",
-            "grids",
-            "hazards",
-            "inspections",
-            "whistle_calls",
-        )
-    }
-    community = (
-        tables["communities"]
-        .select("community_code", "street_code")
-        .join(tables["streets"].select("street_code", "district_code"), on="street_code")
-    )
-    place = (
-        tables["grids"].select("grid_code", "community_code").join(community, on="community_code")
-    )
-    tables["place"] = place
-    tables["hz"] = tables["hazards"].join(place, on="grid_code", how="left")
-    tables["calls"] = tables["whistle_calls"].join(community, on="community_code", how="left")
-    assert tables["hz"]["district_code"].null_count() == 0
-    assert tables["calls"]["district_code"].null_count() == 0
-    return tables
 
 
 def nearest_rank(values: list[Any], numerator: int, denominator: int) -> Any:

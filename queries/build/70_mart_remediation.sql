@@ -106,3 +106,54 @@ JOIN dim_street s USING (street_code)
 JOIN dim_community c USING (community_code)
 WHERE h.supervision_level IS NOT NULL
 ORDER BY h.found_date, h.hazard_id;
+
+-- The two pieces every remediation page query shares, as table macros so they are written once.
+-- Parameters: level ('all', 'district', 'street', 'community', 'grid', 'category', 'severity')
+-- and the filters district, street, category, severity ('' for all), as the queries take them.
+
+-- remediation_groups: the rows of a result, zeros included: every place under the filters, or
+-- every category or severity that occurs in the data ('all': one group).
+CREATE MACRO remediation_groups(p_level, p_district, p_street, p_category, p_severity) AS TABLE
+    SELECT 'all' AS group_code, NULL::VARCHAR AS group_name,
+           NULL::VARCHAR AS district_code, NULL::VARCHAR AS street_code
+    WHERE p_level = 'all'
+    UNION ALL
+    SELECT district_code, name_zh, district_code, NULL
+    FROM dim_district
+    WHERE p_level = 'district' AND (p_district = '' OR district_code = p_district)
+      AND (p_street = '' OR district_code IN (
+          SELECT district_code FROM dim_street WHERE street_code = p_street))
+    UNION ALL
+    SELECT street_code, name_zh, district_code, street_code
+    FROM dim_street
+    WHERE p_level = 'street' AND (p_district = '' OR district_code = p_district)
+      AND (p_street = '' OR street_code = p_street)
+    UNION ALL
+    SELECT community_code, name_zh, district_code, street_code
+    FROM dim_community
+    WHERE p_level = 'community' AND (p_district = '' OR district_code = p_district)
+      AND (p_street = '' OR street_code = p_street)
+    UNION ALL
+    SELECT grid_code, NULL, district_code, street_code
+    FROM dim_grid
+    WHERE p_level = 'grid' AND (p_district = '' OR district_code = p_district)
+      AND street_code = p_street
+    UNION ALL
+    SELECT DISTINCT CASE p_level WHEN 'category' THEN category ELSE severity END, NULL, NULL, NULL
+    FROM mart_remediation_week
+    WHERE p_level IN ('category', 'severity')
+      AND (p_category = '' OR category = p_category)
+      AND (p_severity = '' OR severity = p_severity);
+
+-- remediation_week_rows: the rows of mart_remediation_week under the filters, each labelled
+-- with the group it counts towards (for district, street, category, severity and 'all').
+CREATE MACRO remediation_week_rows(p_level, p_district, p_street, p_category, p_severity) AS TABLE
+    SELECT CASE p_level WHEN 'district' THEN district_code WHEN 'street' THEN street_code
+                        WHEN 'category' THEN category WHEN 'severity' THEN severity
+                        ELSE 'all' END AS group_code,
+           *
+    FROM mart_remediation_week
+    WHERE (p_district = '' OR district_code = p_district)
+      AND (p_street = '' OR street_code = p_street)
+      AND (p_category = '' OR category = p_category)
+      AND (p_severity = '' OR severity = p_severity);
