@@ -50,7 +50,7 @@ with right:
     level = t("level_street" if view.district else "level_district", lang)
     # Two lines: plotly titles do not wrap, and the ranking sits in the narrow column.
     title = f"{t('ranking_title', lang, level=level, figure=measure)}<br>{view.week_label}"
-    places = views.ranking(view.district, view.week)
+    places = views.ranking(view.district, view.week) if view.district else units
     st.plotly_chart(charts.ranking(places, figure, lang, title, per_capita), width="stretch")
 
 weeks = views.trend(view.district, view.week)

@@ -80,6 +80,34 @@ CREATE TEMP MACRO risk_why_en(name1, score1, name2, score2) AS
               || coalesce(', ' || name2 || ' (' || printf('%.1f', score2) || '/10)', '')
     END;
 
+-- The explanation of scored rows (a table of communities' or places' months): the risk class,
+-- the two indicators with the most points (the drivers) and the why sentences. The indicators'
+-- scores and points are taken as lists, in indicator order, from the *_score / *_points columns.
+CREATE TEMP MACRO risk_explained(source) AS TABLE
+WITH listed AS (
+    SELECT *,
+           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_score$')) AS scores,
+           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_points$')) AS points
+    FROM query_table(source)
+),
+ranked AS (
+    SELECT *,
+           risk_top(points, list_grade_up(points, 'DESC'), 1) AS top_1,
+           risk_top(points, list_grade_up(points, 'DESC'), 2) AS top_2,
+           risk_class_of(risk) AS class
+    FROM listed
+)
+SELECT ranked.* EXCLUDE (top_1, top_2, scores, points, class),
+       class.key AS risk_class, class.zh AS risk_class_zh, class.en AS risk_class_en,
+       class.colour AS risk_colour,
+       d1.indicator AS driver_1, points[top_1] AS driver_1_points,
+       d2.indicator AS driver_2, points[top_2] AS driver_2_points,
+       risk_why_zh(d1.name_zh, scores[top_1], d2.name_zh, scores[top_2]) AS why_zh,
+       risk_why_en(d1.name_en, scores[top_1], d2.name_en, scores[top_2]) AS why_en
+FROM ranked
+LEFT JOIN dim_risk_indicator d1 ON d1.position = ranked.top_1
+LEFT JOIN dim_risk_indicator d2 ON d2.position = ranked.top_2;
+
 -- ---------------------------------------------------------------------------------------------
 -- 2. The indicators: source, scaling bounds, direction (same as safetynet/risk.py INDICATORS).
 --    linear: 10·(x − lower)/(upper − lower); log: 10·(ln(1+x) − ln(1+lower))/(ln(1+upper) −
@@ -262,7 +290,7 @@ LEFT JOIN risk_team_month t USING (community_code, month);
 --      pointsᵢ = risk · dim / (HA + VU + CC) · weightᵢ · ln(11 / (11 − xᵢ)) / ln(11 / (11 − dim))
 --    An indicator at 0 has no points; a high one has more than in proportion, as in combine.
 -- ---------------------------------------------------------------------------------------------
-CREATE TABLE mart_risk_community_month AS
+CREATE TEMP TABLE risk_community_scored AS
 WITH p AS (  -- every indicator's row of dim_risk_indicator, by key: p['hz_flood'].upper
     SELECT map_from_entries(list({'key': indicator, 'value': {
                'transform': transform, 'lower': lower, 'upper': upper, 'inverted': inverted,
@@ -327,20 +355,6 @@ pointed AS MATERIALIZED (
            risk_points(cc_shelter_score, p['cc_shelter'].weight, cc_factor) AS cc_shelter_points,
            risk_points(cc_readiness_score, p['cc_readiness'].weight, cc_factor) AS cc_readiness_points
     FROM combined, p
-),
-listed AS (  -- the indicators' scores and points as lists, in indicator order
-    SELECT *,
-           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_score$')) AS scores,
-           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_points$')) AS points
-    FROM pointed
-),
-ordered AS (
-    SELECT *, list_grade_up(points, 'DESC') AS by_points FROM listed
-),
-ranked AS (
-    SELECT *, risk_top(points, by_points, 1) AS top_1, risk_top(points, by_points, 2) AS top_2,
-           risk_class_of(risk) AS class
-    FROM ordered
 )
 SELECT community_code, street_code, district_code, month, period_end, is_partial,
        population, open_hazards, open_major,
@@ -363,16 +377,11 @@ SELECT community_code, street_code, district_code, month, period_end, is_partial
        cc_participants_value, cc_participants_score, cc_participants_points,
        cc_shelter_value, cc_shelter_score, cc_shelter_points,
        cc_readiness_value, cc_readiness_score, cc_readiness_points,
-       hazard, exposure, ha, vu, cc, risk,
-       class.key AS risk_class, class.zh AS risk_class_zh, class.en AS risk_class_en,
-       class.colour AS risk_colour,
-       d1.indicator AS driver_1, points[top_1] AS driver_1_points,
-       d2.indicator AS driver_2, points[top_2] AS driver_2_points,
-       risk_why_zh(d1.name_zh, scores[top_1], d2.name_zh, scores[top_2]) AS why_zh,
-       risk_why_en(d1.name_en, scores[top_1], d2.name_en, scores[top_2]) AS why_en
-FROM ranked
-LEFT JOIN dim_risk_indicator d1 ON d1.position = ranked.top_1
-LEFT JOIN dim_risk_indicator d2 ON d2.position = ranked.top_2
+       hazard, exposure, ha, vu, cc, risk
+FROM pointed;
+
+CREATE TABLE mart_risk_community_month AS
+SELECT * FROM risk_explained('risk_community_scored')
 ORDER BY month, community_code;
 
 -- ---------------------------------------------------------------------------------------------
@@ -381,47 +390,24 @@ ORDER BY month, community_code;
 --    communities' (so a place's points still add up to its risk). Class, drivers and why are
 --    then worked out from these means, as for a community.
 -- ---------------------------------------------------------------------------------------------
+CREATE TEMP TABLE risk_place_scored AS
+SELECT CASE WHEN grouping(street_code) = 0 THEN 'street'
+            WHEN grouping(district_code) = 0 THEN 'district'
+            ELSE 'city' END AS level,
+       coalesce(street_code, district_code, '410100') AS place_code,
+       district_code, street_code, month,
+       any_value(period_end) AS period_end, any_value(is_partial) AS is_partial,
+       count(*)::INTEGER AS communities,
+       sum(population)::BIGINT AS population,
+       sum(open_hazards)::INTEGER AS open_hazards,
+       sum(open_major)::INTEGER AS open_major,
+       sum(population * COLUMNS('^(hz|ex|vu|cc)_.+_(value|score|points)$')) / nullif(sum(population), 0),
+       sum(population * COLUMNS('^(hazard|exposure|ha|vu|cc|risk)$')) / nullif(sum(population), 0)
+FROM mart_risk_community_month
+GROUP BY GROUPING SETS ((month, district_code, street_code), (month, district_code), (month));
+
 CREATE TABLE mart_risk_place_month AS
-WITH means AS (
-    SELECT CASE WHEN grouping(street_code) = 0 THEN 'street'
-                WHEN grouping(district_code) = 0 THEN 'district'
-                ELSE 'city' END AS level,
-           coalesce(street_code, district_code, '410100') AS place_code,
-           district_code, street_code, month,
-           any_value(period_end) AS period_end, any_value(is_partial) AS is_partial,
-           count(*)::INTEGER AS communities,
-           sum(population)::BIGINT AS population,
-           sum(open_hazards)::INTEGER AS open_hazards,
-           sum(open_major)::INTEGER AS open_major,
-           sum(population * COLUMNS('^(hz|ex|vu|cc)_.+_(value|score|points)$')) / nullif(sum(population), 0),
-           sum(population * COLUMNS('^(hazard|exposure|ha|vu|cc|risk)$')) / nullif(sum(population), 0)
-    FROM mart_risk_community_month
-    GROUP BY GROUPING SETS ((month, district_code, street_code), (month, district_code), (month))
-),
-listed AS (  -- the indicators' scores and points as lists, in indicator order
-    SELECT *,
-           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_score$')) AS scores,
-           list_value(*COLUMNS('^(hz|ex|vu|cc)_.+_points$')) AS points
-    FROM means
-),
-ordered AS (
-    SELECT *, list_grade_up(points, 'DESC') AS by_points FROM listed
-),
-ranked AS (
-    SELECT *, risk_top(points, by_points, 1) AS top_1, risk_top(points, by_points, 2) AS top_2,
-           risk_class_of(risk) AS class
-    FROM ordered
-)
-SELECT ranked.* EXCLUDE (top_1, top_2, scores, points, by_points, class),
-       class.key AS risk_class, class.zh AS risk_class_zh, class.en AS risk_class_en,
-       class.colour AS risk_colour,
-       d1.indicator AS driver_1, points[top_1] AS driver_1_points,
-       d2.indicator AS driver_2, points[top_2] AS driver_2_points,
-       risk_why_zh(d1.name_zh, scores[top_1], d2.name_zh, scores[top_2]) AS why_zh,
-       risk_why_en(d1.name_en, scores[top_1], d2.name_en, scores[top_2]) AS why_en
-FROM ranked
-LEFT JOIN dim_risk_indicator d1 ON d1.position = ranked.top_1
-LEFT JOIN dim_risk_indicator d2 ON d2.position = ranked.top_2
+SELECT * FROM risk_explained('risk_place_scored')
 ORDER BY month, level, place_code;
 
 -- The latest month (the as-of month), for pages that show the current state only.
@@ -438,6 +424,9 @@ DROP TABLE risk_hazard_month;
 DROP TABLE risk_drill_month;
 DROP TABLE risk_team_month;
 DROP TABLE risk_value;
+DROP TABLE risk_community_scored;
+DROP TABLE risk_place_scored;
+DROP MACRO TABLE risk_explained;
 DROP MACRO risk_per_1000;
 DROP MACRO risk_scale;
 DROP MACRO risk_scaled;
