@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -14,7 +15,7 @@ from tqdm import tqdm
 from safetynet.demo import capacity, events
 from safetynet.demo.facts import SCALES
 from safetynet.demo.places import make_places
-from safetynet.schema import TABLES, TABLES_BY_NAME, Table
+from safetynet.schema import TABLES, Table
 from safetynet.weeks import history_start
 
 DEFAULT_SEED = 20210720  # the day of the "7·20" rainstorm
@@ -71,7 +72,7 @@ def generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     start = history_start(as_of, spec.years)
     places = make_places(spec, seed)
-    tables: Iterator[tuple[str, pl.DataFrame]] = _chain(
+    tables: Iterator[tuple[str, pl.DataFrame]] = itertools.chain(
         [
             ("districts", places.districts),
             ("streets", places.streets),
@@ -97,15 +98,7 @@ def generate(
     return counts
 
 
-def _chain(*parts):
-    for part in parts:
-        yield from part
-
-
 def demo_manifest(raw_dir: Path) -> dict | None:
     """What the generator recorded about a raw directory, or None for real data."""
     path = raw_dir / MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-__all__ = ["DEFAULT_AS_OF", "DEFAULT_SEED", "TABLES_BY_NAME", "demo_manifest", "generate"]
