@@ -18,12 +18,6 @@ def history_start(as_of: date, years: int) -> date:
     return monday_of(back)
 
 
-def last_full_week(as_of: date) -> date:
-    """Monday of the latest week that has ended by the as-of date (a Sunday ends its own week)."""
-    monday = monday_of(as_of)
-    return monday if as_of.weekday() == 6 else monday - timedelta(weeks=1)
-
-
 def week_key(monday: date) -> str:
     """'2026-W48': the form a week takes in links and queries."""
     year, week, _ = monday.isocalendar()
