@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from safetynet import db, ui
-from safetynet.labels import LANGS, t
+from safetynet.app import db, ui
+from safetynet.app.labels import LANGS, t
 
 st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout="wide")
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from safetynet import charts, fmt, ui, views
-from safetynet.labels import FIGURES, FIGURES_BY_KEY, t
+from safetynet.app import charts, fmt, ui, views
+from safetynet.app.labels import FIGURES, FIGURES_BY_KEY, t
 
 view = ui.current_view()
 lang = view.lang

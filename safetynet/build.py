@@ -12,10 +12,11 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from safetynet import alerts, raw, store
-from safetynet.checks import find_problems, mart_checks, raise_if, row_checks
+from safetynet.analytics import alerts
 from safetynet.demo.generate import demo_manifest
-from safetynet.schema import TABLES
+from safetynet.warehouse import staging, store
+from safetynet.warehouse.checks import find_problems, mart_checks, raise_if, row_checks
+from safetynet.warehouse.schema import TABLES
 
 BUILD_SQL = Path(__file__).resolve().parents[1] / "queries" / "build"
 
@@ -43,7 +44,7 @@ def _fill(
 ) -> None:
     steps = build_steps()
     with tqdm(total=len(steps) + 2, desc="build", unit=" steps", disable=not progress) as bar:
-        raw.stage(con, raw_dir)
+        staging.stage(con, raw_dir)
         manifest = demo_manifest(raw_dir) or {}
         as_of = as_of or _as_of(con, manifest)
         _record(con, raw_dir, as_of, manifest)

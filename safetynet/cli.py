@@ -10,10 +10,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from safetynet import store
-from safetynet.checks import BuildError
 from safetynet.demo.facts import SCALES
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+from safetynet.warehouse import store
+from safetynet.warehouse.checks import BuildError
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -103,7 +103,7 @@ def demo_raw(scale: str, seed: int, as_of: date) -> Path:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from safetynet.info import describe
+    from safetynet.warehouse.info import describe
 
     version = store.current()
     if version is None:
@@ -123,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _capture(args: argparse.Namespace) -> int:
-    from safetynet.capture import CaptureError, capture  # imports playwright
+    from safetynet.briefing.capture import CaptureError, capture  # imports playwright
 
     if store.current() is None:
         print("no warehouse yet: run `safetynet build --demo`", file=sys.stderr)

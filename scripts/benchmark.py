@@ -7,11 +7,11 @@ For every requested scale (small, city, province; see safetynet/demo/facts.py) t
 2. builds a warehouse from them (safetynet.build.build) in another fresh child process, and
    reports its wall time, its peak resident memory and the size of the warehouse file;
 3. in a third child process opens the warehouse once, read-only, as the app does
-   (safetynet.warehouse.open_readonly), and times every page query (every queries/*.sql, i.e.
-   warehouse.page_queries()) through warehouse.run, which is what the app calls: a fresh cursor of
+   (safetynet.warehouse.runner.open_readonly), and times every page query (every queries/*.sql, i.e.
+   runner.page_queries()) through runner.run, which is what the app calls: a fresh cursor of
    the shared connection per query, the result fetched to polars. Each query runs once to warm
    up, then --repeat times; median and p95 are reported in milliseconds. The parameters mirror
-   what safetynet/views.py passes for the overview page in the newest week: `figures` is timed
+   what safetynet/app/views.py passes for the overview page in the newest week: `figures` is timed
    as its four overview calls (headline: the city over 2 weeks; ranking by district: 1 week;
    ranking by street of one district, 410105: 1 week; trend: the city over 26 weeks). A query
    file whose parameters the script does not know stops the run with its name, so a new page
@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ROOT / "queries"  # the same folder warehouse.page_queries() lists
+QUERIES = ROOT / "queries"  # the same folder runner.page_queries() lists
 SCALE_NAMES = ("small", "city", "province")
 DISTRICT = "410105"  # 金水区, the most populous unit: the biggest street ranking
 TREND_WEEKS = 26  # views.trend's default
@@ -80,12 +80,12 @@ def query_cases(names: list[str], week: date, district: str) -> list[dict[str, A
 
     Fails naming the query when its file has no example, or needs a parameter not given.
     """
-    from safetynet.warehouse import examples
+    from safetynet.warehouse.runner import examples
 
     cases: list[dict[str, Any]] = []
     for name in names:
         if name == "figures":
-            # As safetynet/views.py calls it for the overview page (district '' = the city).
+            # As safetynet/app/views.py calls it for the overview page (district '' = the city).
             def figures(label: str, by: str, where: str, first: date) -> dict[str, Any]:
                 params = {"by": by, "district": where, "from": first, "to": week}
                 return {"label": f"figures: {label}", "query": "figures", "params": params}
@@ -126,7 +126,7 @@ def sql_parameters(sql: str) -> set[str]:
 
 
 def query_files() -> list[str]:
-    """The page queries, as warehouse.page_queries() lists them (without importing duckdb)."""
+    """The page queries, as runner.page_queries() lists them (without importing duckdb)."""
     return sorted(p.stem for p in QUERIES.glob("*.sql"))
 
 
@@ -173,26 +173,26 @@ def _child_build(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _child_queries(args: dict[str, Any]) -> dict[str, Any]:
-    from safetynet import warehouse
+    from safetynet.warehouse import runner
 
-    names = warehouse.page_queries()
+    names = runner.page_queries()
     if names != query_files():
         raise SystemExit(f"benchmark: page queries {names} differ from {query_files()}")
     start = time.perf_counter()
-    con = warehouse.open_readonly(Path(args["path"]))
+    con = runner.open_readonly(Path(args["path"]))
     open_ms = (time.perf_counter() - start) * 1000
     try:
-        week = warehouse.run(con, "weeks", {})["week_start"][0]  # newest first: the default
-        districts = set(warehouse.run(con, "districts", {})["district_code"])
+        week = runner.run(con, "weeks", {})["week_start"][0]  # newest first: the default
+        districts = set(runner.run(con, "districts", {})["district_code"])
         if args["district"] not in districts:
             raise SystemExit(f"benchmark: district {args['district']} is not in the warehouse")
         timings = []
         for case in query_cases(names, week, args["district"]):
-            rows = warehouse.run(con, case["query"], case["params"]).height  # warm-up
+            rows = runner.run(con, case["query"], case["params"]).height  # warm-up
             samples = []
             for _ in range(args["repeat"]):
                 start = time.perf_counter()
-                warehouse.run(con, case["query"], case["params"])
+                runner.run(con, case["query"], case["params"])
                 samples.append((time.perf_counter() - start) * 1000)
             timings.append(
                 case
@@ -271,10 +271,14 @@ class _BuildProfile(_Timeline):
 
     def __init__(self, build_module: Any) -> None:
         super().__init__("open new file")
-        from safetynet import raw
+        from safetynet.warehouse import staging
 
         profile = self
-        stage, raw_find, build_find = raw.stage, raw.find_problems, build_module.find_problems
+        stage, raw_find, build_find = (
+            staging.stage,
+            staging.find_problems,
+            build_module.find_problems,
+        )
         steps = build_module.build_steps
         calls = {"checks": 0}
 
@@ -307,8 +311,8 @@ class _BuildProfile(_Timeline):
                 profile.mark(f"sql {self.name}")
                 return super().read_text(*a, **k)
 
-        raw.stage = timed_stage
-        raw.find_problems = timed_raw_find
+        staging.stage = timed_stage
+        staging.find_problems = timed_raw_find
         build_module.find_problems = timed_build_find
         build_module.build_steps = lambda: [TimedStep(p) for p in steps()]
 

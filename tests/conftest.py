@@ -9,10 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from safetynet import store, warehouse
 from safetynet.build import build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
-from safetynet.schema import TABLES
+from safetynet.warehouse import runner, store
+from safetynet.warehouse.schema import TABLES
 
 SMALL_SEED = DEFAULT_SEED
 AS_OF = DEFAULT_AS_OF
@@ -48,7 +48,7 @@ def con(data_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the small warehouse."""
     version = store.current(data_root / "warehouse")
     assert version is not None
-    connection = warehouse.open_readonly(version.path)
+    connection = runner.open_readonly(version.path)
     yield connection
     connection.close()
 

@@ -25,10 +25,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from safetynet import alerts, store, warehouse
+from safetynet.analytics import alerts
+from safetynet.analytics.metrics import RISK_CLASSES
 from safetynet.build import build
 from safetynet.demo.generate import DEFAULT_AS_OF
-from safetynet.metrics import RISK_CLASSES
+from safetynet.warehouse import runner, store
 
 ROOT = Path(__file__).resolve().parents[1]
 LAST = date(2026, 11, 23)  # the latest full week of the demo (as-of Sunday 2026-11-29)
@@ -681,8 +682,8 @@ def test_served_warehouse_has_signals_from_the_raw_files(
                 expected[row[code]] = (reached[0], row["rectified"], row["found"])
     assert expected, "the demo should have some street below the rate thresholds"
 
-    with warehouse.open_readonly(served.path) as con:
-        signals = warehouse.run(con, "signals", {"district": "", "level": 4, "rule": ""})
+    with runner.open_readonly(served.path) as con:
+        signals = runner.run(con, "signals", {"district": "", "level": 4, "rule": ""})
         history = con.sql("FROM mart_signal_history").pl()
         latest = con.sql("SELECT max(week_start) FROM dim_week").fetchall()[0][0]
     got = {
@@ -767,7 +768,7 @@ def modified_city(small_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_overdue_major_end_to_end(modified_city: dict[str, Any]) -> None:
-    with warehouse.open_readonly(modified_city["path"]) as con:
+    with runner.open_readonly(modified_city["path"]) as con:
         signals = con.sql("FROM mart_signal").pl()
     levels = alerts.load_config().rule("overdue_major").levels  # county supervision: days decide
     expected = next(k for k, days in levels.items() if days is not None and days <= 40)
@@ -800,27 +801,24 @@ def test_flood_supplies_end_to_end_in_july(modified_city: dict[str, Any], tmp_pa
 
 
 def test_page_queries_filter(served: store.Version) -> None:
-    with warehouse.open_readonly(served.path) as con:
+    with runner.open_readonly(served.path) as con:
         every = con.sql("FROM mart_signal").pl()
-        assert (
-            warehouse.run(con, "signals", warehouse.example_params("signals")).height
-            == every.height
-        )
+        assert runner.run(con, "signals", runner.example_params("signals")).height == every.height
         district = every["district_code"][0]
-        mine = warehouse.run(con, "signals", {"district": district, "level": 4, "rule": ""})
+        mine = runner.run(con, "signals", {"district": district, "level": 4, "rule": ""})
         assert mine.height == every.filter(pl.col("district_code") == district).height
         assert set(mine["district_code"]) == {district}
-        red = warehouse.run(con, "signals", {"district": "", "level": 2, "rule": ""})
+        red = runner.run(con, "signals", {"district": "", "level": 2, "rule": ""})
         assert red.height == every.filter(pl.col("level") <= 2).height
         assert red["level"].is_sorted()
         rule = every["rule"][0]
         assert set(
-            warehouse.run(con, "signals", {"district": "", "level": 4, "rule": rule})["rule"]
+            runner.run(con, "signals", {"district": "", "level": 4, "rule": rule})["rule"]
         ) == {rule}
 
         history = con.sql("FROM mart_signal_history").pl()
-        example = warehouse.example_params("signal_history")
-        got = warehouse.run(con, "signal_history", example)
+        example = runner.example_params("signal_history")
+        got = runner.run(con, "signal_history", example)
         assert got.height > 0
         assert got["week_start"].min() >= example["first"]
         inside = history.filter(
@@ -829,5 +827,5 @@ def test_page_queries_filter(served: store.Version) -> None:
         )
         assert got.height == inside.height
         street = history.filter(pl.col("place_level") == "street")["place_code"][0]
-        own = warehouse.run(con, "signal_history", {**example, "place": street, "rule": ""})
+        own = runner.run(con, "signal_history", {**example, "place": street, "rule": ""})
         assert set(own["street_code"]) == {street}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from safetynet import warehouse
+from safetynet.warehouse import runner
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "benchmark.py"
 
@@ -30,7 +30,7 @@ def test_small_run_reports_every_page_query(tmp_path: Path) -> None:
 
     small = json.loads(out.read_text(encoding="utf-8"))["scales"]["small"]
     timed = {q["query"] for q in small["queries"]}
-    assert timed == set(warehouse.page_queries())
+    assert timed == set(runner.page_queries())
     assert sum(q["query"] == "figures" for q in small["queries"]) == 4  # the overview's calls
     for q in small["queries"]:
         assert q["n"] == 3
@@ -45,10 +45,9 @@ def test_small_run_reports_every_page_query(tmp_path: Path) -> None:
 
 
 def test_page_query_without_an_example_fails_naming_it(monkeypatch) -> None:
-    from safetynet import warehouse
 
     bench = _load()
-    monkeypatch.setattr(warehouse, "sql_text", lambda name: "SELECT $x")
+    monkeypatch.setattr(runner, "sql_text", lambda name: "SELECT $x")
     with pytest.raises(ValueError, match=r"queries/new_page\.sql has no '-- example"):
         bench.query_cases(["new_page"], date(2026, 11, 23), "410105")
 

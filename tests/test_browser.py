@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from safetynet.capture import (
+from safetynet.briefing.capture import (
     CaptureError,
     browser,
     capture,

@@ -9,11 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from safetynet import store, warehouse
 from safetynet.build import build
-from safetynet.checks import BuildError
 from safetynet.cli import main
 from safetynet.demo.generate import DEFAULT_SEED
+from safetynet.warehouse import runner, store
+from safetynet.warehouse.checks import BuildError
 
 
 def _files(root: Path) -> set[str]:
@@ -63,7 +63,7 @@ def test_switch_keeps_old_readers_working_and_prunes(small_raw: Path, tmp_path: 
     assert served is not None and served.path == first.path and first.path.exists()
     assert _warehouses(root) == [first.path]
 
-    old = warehouse.open_readonly(first.path)
+    old = runner.open_readonly(first.path)
     try:
         count = "SELECT count(*) FROM mart_hazard"
         assert old.sql(count).fetchall()[0][0] == hazards
@@ -83,7 +83,7 @@ def test_switch_keeps_old_readers_working_and_prunes(small_raw: Path, tmp_path: 
 
         assert not first.path.exists()
         assert _warehouses(root) == sorted(v.path for v in versions[-store.KEEP :])
-        new = warehouse.open_readonly(store.current(root).path)
+        new = runner.open_readonly(store.current(root).path)
         try:
             assert new.sql(count).fetchall()[0][0] == hazards
         finally:

@@ -18,9 +18,9 @@ from typing import Any
 import polars as pl
 import pytest
 
-from safetynet import store
 from safetynet.build import build
-from safetynet.checks import BuildError
+from safetynet.warehouse import store
+from safetynet.warehouse.checks import BuildError
 
 
 def _read(raw: Path, table: str) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from safetynet.demo.capacity import make_capacity
 from safetynet.demo.facts import SCALES, UNITS
 from safetynet.demo.generate import conform
 from safetynet.demo.places import Places, make_places
-from safetynet.schema import TABLES_BY_NAME
+from safetynet.warehouse.schema import TABLES_BY_NAME
 from safetynet.weeks import history_start
 
 AS_OF = date(2026, 11, 29)

@@ -3,7 +3,7 @@ enumeration key; the docs (data-model.md and the analytics docs beside it) docum
 mart, every query file and parameter; docs/demo-city.md shows the populations and scales the
 generator uses.
 
-Adding a column to safetynet/schema.py, a value to an enumeration, a file to queries/ or a column
+Adding a column to safetynet/warehouse/schema.py, a value to an enumeration, a file to queries/ or a column
 to a mart without documenting it makes these tests fail.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from safetynet import store
 from safetynet.demo.facts import SCALES, unit_populations
-from safetynet.schema import TABLES, Column, Table
+from safetynet.warehouse import store
+from safetynet.warehouse.schema import TABLES, Column, Table
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_MODEL = ROOT / "docs" / "data-model.md"

@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 import shapely
 
-from safetynet import geo
+from safetynet.demo import geo
 from safetynet.demo.facts import SCALES
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.demo.places import Places, make_places
-from safetynet.schema import TABLES
+from safetynet.warehouse.schema import TABLES
 
 # zhengzhou-facts.md, "County-level units": adcode → (name, streets, towns, townships, census pop)
 PUBLISHED_UNITS: dict[str, tuple[str, int, int, int, int | None]] = {

@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from safetynet import metrics, store, warehouse
+from safetynet.analytics import metrics
+from safetynet.warehouse import runner, store
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "queries" / "build"
@@ -551,7 +552,7 @@ def test_sql_on_the_reference_vectors(warehouse_path: Path) -> None:
 
 
 def _example(name: str) -> dict[str, Any]:
-    text = warehouse.sql_text(name)
+    text = runner.sql_text(name)
     found = re.search(r"^-- example: (.*)$", text, re.MULTILINE)
     assert found, f"{name}.sql has no example line"
     return json.loads(found.group(1))
@@ -560,9 +561,9 @@ def _example(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", PAGE_QUERIES)
 def test_page_query_examples_run(con: duckdb.DuckDBPyConnection, name: str) -> None:
     params = _example(name)
-    text = warehouse.sql_text(name)
+    text = runner.sql_text(name)
     assert set(params) == set(re.findall(r"\$(\w+)", text))
-    assert not warehouse.run(con, name, params).is_empty()
+    assert not runner.run(con, name, params).is_empty()
 
 
 def _expected_below_norm(raw: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -588,7 +589,7 @@ def test_shortfall_list_is_exactly_the_communities_below_norm(
     con: duckdb.DuckDBPyConnection, raw: dict[str, pl.DataFrame]
 ) -> None:
     expected = _expected_below_norm(raw)
-    everything = warehouse.run(
+    everything = runner.run(
         con, "shortfall_list", {"district": "", "item": "", "order": "share", "limit": 10**6}
     )
     assert 0 < expected.height < raw["communities"].height * raw["resource_norms"].height
@@ -618,7 +619,7 @@ def test_shortfall_list_filters_orders_and_limits(
     )
     assert expected.height > 3
     params = {"district": "410122", "item": "pump", "order": "residents", "limit": 3}
-    top = warehouse.run(con, "shortfall_list", params)
+    top = runner.run(con, "shortfall_list", params)
     assert top.height == 3 and top["matching"][0] == expected.height
     # for one item, most residents uncovered = most units short
     worst = expected.with_columns(short=pl.col("need") - pl.col("quantity")).sort(
@@ -630,7 +631,7 @@ def test_shortfall_list_filters_orders_and_limits(
 def test_funding_ratio_equals_prevention_over_response(
     con: duckdb.DuckDBPyConnection, raw: dict[str, pl.DataFrame]
 ) -> None:
-    result = warehouse.run(con, "funding_balance", {"district": ""})
+    result = runner.run(con, "funding_balance", {"district": ""})
     funding = raw["funding"]
     districts = result.filter(pl.col("level") == "district")
     joined = districts.join(
@@ -652,7 +653,7 @@ def test_funding_ratio_equals_prevention_over_response(
         (totals["prevention_wan"] / totals["response_wan"]).to_numpy(),
         rtol=1e-12,
     )
-    one = warehouse.run(con, "funding_balance", {"district": "410122"})
+    one = runner.run(con, "funding_balance", {"district": "410122"})
     assert set(one["place_code"]) == {"410122"}
 
 
@@ -664,7 +665,7 @@ def test_summary_sentence_states_the_between_share(
         rows["value"].to_numpy(), rows["population"].to_numpy(), rows["district_code"].to_numpy()
     )
     share = round(100 * t.between / t.total)
-    out = warehouse.run(con, "imbalance_summary", {"indicator": "shelter_access"}).to_dicts()
+    out = runner.run(con, "imbalance_summary", {"indicator": "shelter_access"}).to_dicts()
     assert len(out) == 1
     assert out[0]["sentence_en"] == (
         f"{share}% of the imbalance in shelter places lies between districts, "

@@ -13,8 +13,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from safetynet import warehouse
 from safetynet.demo.generate import DEFAULT_AS_OF
+from safetynet.warehouse import runner
 
 AS_OF = DEFAULT_AS_OF  # 2026-11-29, a Sunday
 LAST_WEEK = date(2026, 11, 23)
@@ -211,7 +211,7 @@ DISTRICT = "410181"  # 巩义市
 
 def _figures(con: duckdb.DuckDBPyConnection, by: str, district: str = "") -> pl.DataFrame:
     params = {"by": by, "district": district, "from": FROM, "to": TO}
-    return warehouse.run(con, "figures", params)
+    return runner.run(con, "figures", params)
 
 
 def _totals(frame: pl.DataFrame) -> pl.DataFrame:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safetynet.metrics import (
+from safetynet.analytics.metrics import (
     RISK_CLASS_BOUNDS,
     RISK_CLASSES,
     Lorenz,

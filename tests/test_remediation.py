@@ -16,8 +16,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from safetynet import warehouse
 from safetynet.demo.generate import DEFAULT_AS_OF
+from safetynet.warehouse import runner
 
 LAST_WEEK = DEFAULT_AS_OF - timedelta(days=6)  # the as-of date, 2026-11-29, is a Sunday
 DISTRICT = "410105"
@@ -86,7 +86,7 @@ def window(raw: dict[str, pl.DataFrame], first: date, last: date) -> tuple[date,
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
-    return warehouse.run(con, name, params)
+    return runner.run(con, name, params)
 
 
 def filtered(hz: pl.DataFrame, filters: dict[str, str]) -> pl.DataFrame:
@@ -613,5 +613,5 @@ def test_whistle_week_sums_to_the_window(con, raw: dict[str, pl.DataFrame]) -> N
 
 @pytest.mark.parametrize("name", PAGE_QUERIES)
 def test_example_parameters_run(con, name: str) -> None:
-    got = run(con, name, **warehouse.example_params(name))
+    got = run(con, name, **runner.example_params(name))
     assert got.height > 0

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safetynet import store, warehouse
+from safetynet.analytics.metrics import RISK_CLASS_BOUNDS, RISK_CLASSES, combine, risk, risk_class
+from safetynet.analytics.risk import HAZARD_GROUPS, INDICATORS, SEVERITY_WEIGHTS, Indicator, scale
 from safetynet.build import BUILD_SQL
 from safetynet.demo.generate import DEFAULT_AS_OF
-from safetynet.metrics import RISK_CLASS_BOUNDS, RISK_CLASSES, combine, risk, risk_class
-from safetynet.risk import HAZARD_GROUPS, INDICATORS, SEVERITY_WEIGHTS, Indicator, scale
+from safetynet.warehouse import runner, store
 
 AS_OF = DEFAULT_AS_OF  # 2026-11-29: the as-of month, November 2026, is read on that day
 MONTHS = {  # first day of the month → the day it is read at
@@ -491,7 +491,7 @@ def _rebuild_risk(db: duckdb.DuckDBPyConnection) -> None:
 
 def test_risk_places_ranks_one_level(con) -> None:
     month = date(2026, 11, 1)
-    got = warehouse.run(con, "risk_places", {"level": "district", "district": "", "month": month})
+    got = runner.run(con, "risk_places", {"level": "district", "district": "", "month": month})
     want = _sql(
         con, "SELECT place_code, risk FROM mart_risk_place_current WHERE level = 'district'"
     )
@@ -499,7 +499,7 @@ def test_risk_places_ranks_one_level(con) -> None:
     assert got["risk"].to_list() == sorted(want["risk"].to_list(), reverse=True)
     assert got["rank"].to_list() == list(range(1, 13))
     assert got["name_zh"].null_count() == 0 and (got["period_end"] == AS_OF).all()
-    one = warehouse.run(
+    one = runner.run(
         con, "risk_places", {"level": "community", "district": "410105", "month": month}
     )
     n = _sql(con, "SELECT count(*) AS n FROM dim_community WHERE district_code = '410105'")["n"][0]
@@ -508,7 +508,7 @@ def test_risk_places_ranks_one_level(con) -> None:
 
 def test_risk_trend_and_components_of_a_community(con) -> None:
     code = _sql(con, "SELECT min(community_code) AS c FROM dim_community")["c"][0]
-    trend = warehouse.run(con, "risk_trend", {"place": code})
+    trend = runner.run(con, "risk_trend", {"place": code})
     assert trend.height == 24 and trend["month"].is_sorted()
     mart = _sql(
         con,
@@ -516,7 +516,7 @@ def test_risk_trend_and_components_of_a_community(con) -> None:
         c=code,
     )
     assert trend["risk"].to_list() == mart["risk"].to_list()
-    parts = warehouse.run(con, "risk_components", {"place": code, "month": date(2025, 7, 1)})
+    parts = runner.run(con, "risk_components", {"place": code, "month": date(2025, 7, 1)})
     assert parts["indicator"].to_list() == KEYS
     assert parts["points"].sum() == pytest.approx(parts["risk"][0], abs=TOL)
     row = _sql(con, "SELECT * FROM mart_risk_community_month WHERE community_code = $c AND month = $m",

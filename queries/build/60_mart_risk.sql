@@ -1,6 +1,6 @@
 -- Multi-dimensional risk index per community and month, after the EU JRC INFORM Risk Index, and
 -- its population-weighted roll-up to streets, districts and the city. docs/risk-index.md defines
--- every indicator; safetynet/risk.py holds the same indicator table for tests and docs.
+-- every indicator; safetynet/analytics/risk.py holds the same indicator table for tests and docs.
 --
 --   indicator scores 0–10 ("higher = worse")
 --     → component = combine(indicators)       combine(x) = 11 − exp(mean(ln(11 − xᵢ)))
@@ -109,7 +109,7 @@ LEFT JOIN dim_risk_indicator d1 ON d1.position = ranked.top_1
 LEFT JOIN dim_risk_indicator d2 ON d2.position = ranked.top_2;
 
 -- ---------------------------------------------------------------------------------------------
--- 2. The indicators: source, scaling bounds, direction (same as safetynet/risk.py INDICATORS).
+-- 2. The indicators: source, scaling bounds, direction (same as safetynet/analytics/risk.py INDICATORS).
 --    linear: 10·(x − lower)/(upper − lower); log: 10·(ln(1+x) − ln(1+lower))/(ln(1+upper) −
 --    ln(1+lower)); clipped to 0–10; inverted (capacities): 10 − that, i.e. "lack of".
 --    weight: the indicator's share in its dimension, 1 / (indicators in its component ×

@@ -19,10 +19,10 @@ import numpy as np
 import polars as pl
 from shapely.geometry.base import BaseGeometry
 
-from safetynet import geo
+from safetynet.demo import geo
 from safetynet.demo.facts import UNITS, Scale, Unit, unit_populations
 from safetynet.demo.places import Places
-from safetynet.schema import (
+from safetynet.warehouse.schema import (
     DEPARTMENTS,
     DRILL_TOPICS,
     ORG_TYPES,

@@ -16,7 +16,7 @@ import polars as pl
 
 from safetynet.demo.facts import UNITS, Scale
 from safetynet.demo.places import Places
-from safetynet.schema import HAZARD_CATEGORIES, HAZARD_SOURCES, SUPERVISION_LEVELS
+from safetynet.warehouse.schema import HAZARD_CATEGORIES, HAZARD_SOURCES, SUPERVISION_LEVELS
 
 # Hazards found per year in the whole city at `city` scale, by category (our choice, ~107k a year:
 # about 1.5 per grid; one published night sweep found 584 fire hazards in a single district).

@@ -15,7 +15,7 @@ from tqdm import tqdm
 from safetynet.demo import capacity, events
 from safetynet.demo.facts import SCALES
 from safetynet.demo.places import make_places
-from safetynet.schema import TABLES, Table
+from safetynet.warehouse.schema import TABLES, Table
 from safetynet.weeks import history_start
 
 DEFAULT_SEED = 20210720  # the day of the "7·20" rainstorm

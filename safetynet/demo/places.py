@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from safetynet import geo
+from safetynet.demo import geo
 from safetynet.demo.facts import (
     GRID_TOTALS,
     NAME_STEMS,

@@ -1,7 +1,7 @@
 """The app's access to the served warehouse: one cached read-only connection per warehouse file.
 
 Streamlit runs each session in its own thread and a DuckDB connection is not thread-safe, so the
-connection is shared and every query opens its own cursor (see warehouse.run). Both caches are
+connection is shared and every query opens its own cursor (see runner.run). Both caches are
 keyed on the warehouse file, so after a rebuild the next rerun reads the new file, no restart.
 """
 
@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from safetynet import store, warehouse
+from safetynet.warehouse import runner, store
 
 
 class NoWarehouse(RuntimeError):
@@ -30,12 +30,12 @@ def served() -> store.Version:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return warehouse.open_readonly(Path(path))
+    return runner.open_readonly(Path(path))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(path: str, name: str, params: tuple[tuple[str, Any], ...]) -> pl.DataFrame:
-    return warehouse.run(_connection(path), name, dict(params))
+    return runner.run(_connection(path), name, dict(params))
 
 
 def query(name: str, **params: Any) -> pl.DataFrame:

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 
 def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:

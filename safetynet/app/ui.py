@@ -12,8 +12,8 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from safetynet import fmt, views
-from safetynet.labels import LANGS, Figure, t
+from safetynet.app import fmt, views
+from safetynet.app.labels import LANGS, Figure, t
 from safetynet.weeks import parse_week_key, week_key
 
 LANG_NAMES = {"zh": "中文", "en": "English"}

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from safetynet.checks import Problem, cast_checks, find_problems, raise_if
-from safetynet.schema import TABLES, Table
+from safetynet.warehouse.checks import Problem, cast_checks, find_problems, raise_if
+from safetynet.warehouse.schema import TABLES, Table
 
 # Column names that say a file carries personal data: we keep counts, never people.
 PERSONAL_COLUMN = re.compile(

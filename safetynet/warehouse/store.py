@@ -21,7 +21,7 @@ KEEP = 3  # warehouses kept on disk: the served one and two to fall back to
 def data_dir() -> Path:
     """The project's data folder, or SAFETYNET_DATA when set (tests, deployments)."""
     configured = os.environ.get("SAFETYNET_DATA")
-    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "data"
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "data"
 
 
 def warehouse_dir() -> Path:

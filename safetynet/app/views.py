@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from safetynet import db
-from safetynet.labels import FIGURES
+from safetynet.app import db
+from safetynet.app.labels import FIGURES
 
 CITY = ""  # the district filter's value for the whole city
 PER = 100_000  # counts compared between places are per 100,000 residents

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from safetynet import store, warehouse
+from safetynet.warehouse import runner, store
 
 
 def describe(version: store.Version) -> dict[str, Any]:
-    with warehouse.open_readonly(version.path) as con:
+    with runner.open_readonly(version.path) as con:
         meta = con.sql("SELECT * FROM meta_build").pl().to_dicts()[0]
         names = [
             r[0] for r in con.sql("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()

@@ -1,4 +1,4 @@
-"""Early warning (预警): named rules over the marts, with thresholds from safetynet/alerts.toml.
+"""Early warning (预警): named rules over the marts, with thresholds from safetynet/analytics/alerts.toml.
 
 `build_signals(con)` runs once at the end of a build. It reads and checks the configuration,
 evaluates every enabled rule with one set-based query (all weeks at once, never a loop over weeks),
@@ -29,8 +29,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from safetynet.metrics import RISK_CLASSES
-from safetynet.schema import RESOURCE_ITEMS, SUPERVISION_LEVELS
+from safetynet.analytics.metrics import RISK_CLASSES
+from safetynet.warehouse.schema import RESOURCE_ITEMS, SUPERVISION_LEVELS
 
 CONFIG_PATH = Path(__file__).with_name("alerts.toml")
 

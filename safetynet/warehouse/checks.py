@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from safetynet.schema import TABLES, TABLES_BY_NAME, Column, Table
+from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
 
 SAMPLE_ROWS = 5
 # Identity-card numbers and mobile numbers: personal data that no raw table may carry.

@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 if TYPE_CHECKING:  # playwright is imported lazily so `safetynet --help` stays quick
     from playwright.sync_api import Browser, Page
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "app.py"
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = (
     "--no-sandbox",

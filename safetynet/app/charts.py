@@ -14,8 +14,8 @@ import polars as pl
 import pydeck as pdk
 from shapely.geometry import shape
 
-from safetynet import fmt
-from safetynet.labels import Figure, t
+from safetynet.app import fmt
+from safetynet.app.labels import Figure, t
 
 WARNING_SCALE = ((44, 123, 182), (255, 217, 47), (253, 141, 60), (215, 25, 28))  # blue→red
 NEUTRAL_SCALE = ((222, 235, 247), (33, 102, 172))  # light → dark blue, for counts that are neither
