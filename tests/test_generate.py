@@ -14,10 +14,12 @@ import pytest
 import shapely
 
 from safetynet.demo import geo
+from safetynet.demo.events import make_events
 from safetynet.demo.facts import SCALES
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.demo.places import Places, make_places
 from safetynet.warehouse.schema import TABLES
+from safetynet.weeks import history_start
 
 # zhengzhou-facts.md, "County-level units": adcode → (name, streets, towns, townships, census pop)
 PUBLISHED_UNITS: dict[str, tuple[str, int, int, int, int | None]] = {
@@ -38,6 +40,10 @@ CENSUS_POPULATION = 12_600_574
 URBAN_SHARE = 0.784
 PUBLISHED_GRIDS = {"community": 7_876, "micro": 46_817, "rural": 11_381, "dedicated": 4_744}
 HILLY_CITIES = {"410181", "410182", "410183", "410185"}  # 巩义 荥阳 新密 登封
+# Units with a few villages in the hills, named in the city's geological-hazard warnings:
+# 上街 (峡窝镇) and 新郑 (具茨山, 辛店镇). Every other unit is urban core or plain.
+HILL_VILLAGES = {"410106", "410184"}
+HILL_CATEGORIES = ["geological", "forest_fire"]
 FLOOD_SEASON = {6, 7, 8, 9}
 
 
@@ -141,6 +147,40 @@ def test_every_community_lies_inside_its_unit(city_communities: pl.DataFrame) ->
         assert inside.all(), f"{code}: {int((~inside).sum())} places outside the boundary"
 
 
+def test_hilly_villages_lie_only_in_units_with_hills(city_communities: pl.DataFrame) -> None:
+    share = city_communities.group_by("district_code").agg(
+        hilly=pl.col("hilly").filter(pl.col("kind") == "village").mean().fill_null(0.0),
+        hilly_towns=(pl.col("hilly") & (pl.col("kind") == "community")).sum(),
+    )
+    by_unit = dict(zip(share["district_code"], share["hilly"], strict=True))
+    assert share["hilly_towns"].sum() == 0  # town communities never lie in the hills
+    for code, hilly in by_unit.items():
+        if code in HILLY_CITIES:
+            assert hilly >= 0.5, code
+        elif code in HILL_VILLAGES:
+            assert 0 < hilly <= 0.35, code
+        else:
+            assert hilly == 0, code
+
+
+@pytest.fixture(scope="module")
+def city_hazards(city: Places) -> pl.DataFrame:
+    """The city-scale hazards table (the first table make_events yields), with each unit."""
+    start = history_start(DEFAULT_AS_OF, SCALES["city"].years)
+    name, hazards = next(make_events(city, SCALES["city"], DEFAULT_SEED, start, DEFAULT_AS_OF))
+    assert name == "hazards"
+    return hazards.with_columns(district_code=pl.col("grid_code").str.slice(0, 6))
+
+
+@pytest.mark.parametrize("category", HILL_CATEGORIES)
+def test_hill_hazards_stay_in_the_hills(city_hazards: pl.DataFrame, category: str) -> None:
+    """Landslides and forest fires in the western hills; none in the urban core or on the plain."""
+    units = city_hazards.filter(pl.col("category") == category)["district_code"]
+    assert units.is_in(HILLY_CITIES).mean() > 0.85
+    assert units.is_in(HILLY_CITIES | HILL_VILLAGES).mean() > 0.995
+    assert set(units) >= HILLY_CITIES
+
+
 def test_urban_share_is_near_the_census(city_communities: pl.DataFrame) -> None:
     population = city_communities["population"].cast(pl.Int64)
     urban = population.filter(city_communities["kind"] == "community").sum()
@@ -190,7 +230,7 @@ def test_geological_hazards_concentrate_in_the_hilly_cities(small_hazards: pl.Da
     geological = small_hazards.filter(pl.col("category") == "geological")
     assert geological.height > 50
     in_hills = geological["district_code"].is_in(HILLY_CITIES).mean()
-    assert in_hills > 0.8
+    assert in_hills > 0.85
     # Each hilly city has a larger share of geological hazards than any other unit.
     share = small_hazards.group_by("district_code").agg(
         (pl.col("category") == "geological").mean().alias("share")

@@ -75,6 +75,8 @@ def _category_weights(grids: pl.DataFrame) -> np.ndarray:
     rural = (g["kind"] == "village").to_numpy()
     flood = g["flood_prone"].to_numpy()
     hilly = g["hilly"].to_numpy()
+    # Slopes and woods beside the hilly villages, only in units that have hills at all.
+    hill_unit = g["district_code"].is_in([u.code for u in UNITS if u.hilly_villages > 0]).to_numpy()
     base = g["households"].to_numpy().astype(float) + np.where(dedicated, 150.0, 0.0)
     one = np.ones(g.height)
     modifier = dict(
@@ -83,11 +85,11 @@ def _category_weights(grids: pl.DataFrame) -> np.ndarray:
         wiring=np.where(rural, 1.2, 1.0),
         gas=np.where(urban, 1.4, 0.3),
         flood=np.where(flood, 6.0, 0.5),
-        geological=np.where(hilly, 15.0, 0.05),
+        geological=np.where(hilly, 15.0, np.where(hill_unit, 0.05, 0.0)),
         building=one,
         chemical=np.where(dedicated, 20.0, 0.1),
         traffic=np.where(rural, 1.5, 1.0),
-        forest_fire=np.where(hilly & rural, 10.0, 0.02),
+        forest_fire=np.where(hilly & rural, 10.0, np.where(hill_unit, 0.02, 0.0)),
     )
     return np.column_stack([base * modifier[k] for k in HAZARD_CATEGORIES])
 
@@ -106,6 +108,8 @@ def _hazards(
         in_unit = np.flatnonzero(district == unit.code)
         for k, category in enumerate(HAZARD_CATEGORIES):
             w = weights[in_unit, k]
+            if w.sum() == 0:  # no hills, no landslides
+                continue
             share = w.sum() / weights[:, k].sum()
             # A few percent more found each year: patrols get more thorough.
             rate = ANNUAL[category] * scale.factor * share / 52 * (1 + 0.04 * year_index)

@@ -28,24 +28,27 @@ class Unit:
     townships: int
     urban_share: float  # our choice; the weighted mean, 79.5 %, is near the census 78.4 %
     capacity: float  # our choice: >1 better resourced, <1 thinner (the article's imbalance)
+    hilly_villages: float  # our choice: share of the unit's villages that lie in the hills
 
 
 # fmt: off
 UNITS: tuple[Unit, ...] = (
     # code, name, English, kind, terrain, population, census?, km², streets, towns, townships,
-    # urban share, capacity
-    Unit("410102", "中原区", "Zhongyuan", "district", "urban_core", 962_642, True, 195, 14, 0, 0, 0.95, 1.05),
-    Unit("410103", "二七区", "Erqi", "district", "urban_core", 848_000, False, 156.2, 15, 1, 0, 0.96, 1.00),
-    Unit("410104", "管城回族区", "Guancheng Hui", "district", "urban_core", 585_000, False, 204, 13, 0, 1, 0.94, 0.90),
-    Unit("410105", "金水区", "Jinshui", "district", "urban_core", 1_333_000, False, 136.66, 24, 0, 0, 0.99, 1.15),
-    Unit("410106", "上街区", "Shangjie", "district", "suburban", 163_000, False, 64.7, 5, 1, 0, 0.92, 0.95),
-    Unit("410108", "惠济区", "Huiji", "district", "suburban", 311_000, False, 206, 6, 2, 0, 0.86, 0.85),
-    Unit("410122", "中牟县", "Zhongmou", "county", "plain", 524_000, False, 1393, 6, 10, 1, 0.60, 0.75),
-    Unit("410181", "巩义市", "Gongyi", "city", "hilly", 844_000, False, 1041, 5, 15, 0, 0.66, 0.80),
-    Unit("410182", "荥阳市", "Xingyang", "city", "hilly", 670_000, False, 908, 2, 9, 3, 0.63, 0.75),
-    Unit("410183", "新密市", "Xinmi", "city", "hilly", 817_000, False, 1001, 4, 12, 1, 0.62, 0.70),
-    Unit("410184", "新郑市", "Xinzheng", "city", "plain", 653_000, False, 873, 3, 9, 1, 0.70, 0.85),
-    Unit("410185", "登封市", "Dengfeng", "city", "hilly", 729_332, True, 1220, 4, 8, 3, 0.60, 0.70),
+    # urban share, capacity, share of villages in the hills: the western hilly cities; a few in
+    # 上街 (峡窝镇) and 新郑 (具茨山, 辛店镇), named in the city's geological-hazard warnings;
+    # none in the urban core, 惠济 or on the 中牟 plain
+    Unit("410102", "中原区", "Zhongyuan", "district", "urban_core", 962_642, True, 195, 14, 0, 0, 0.95, 1.05, 0.0),
+    Unit("410103", "二七区", "Erqi", "district", "urban_core", 848_000, False, 156.2, 15, 1, 0, 0.96, 1.00, 0.0),
+    Unit("410104", "管城回族区", "Guancheng Hui", "district", "urban_core", 585_000, False, 204, 13, 0, 1, 0.94, 0.90, 0.0),
+    Unit("410105", "金水区", "Jinshui", "district", "urban_core", 1_333_000, False, 136.66, 24, 0, 0, 0.99, 1.15, 0.0),
+    Unit("410106", "上街区", "Shangjie", "district", "suburban", 163_000, False, 64.7, 5, 1, 0, 0.92, 0.95, 0.3),
+    Unit("410108", "惠济区", "Huiji", "district", "suburban", 311_000, False, 206, 6, 2, 0, 0.86, 0.85, 0.0),
+    Unit("410122", "中牟县", "Zhongmou", "county", "plain", 524_000, False, 1393, 6, 10, 1, 0.60, 0.75, 0.0),
+    Unit("410181", "巩义市", "Gongyi", "city", "hilly", 844_000, False, 1041, 5, 15, 0, 0.66, 0.80, 0.7),
+    Unit("410182", "荥阳市", "Xingyang", "city", "hilly", 670_000, False, 908, 2, 9, 3, 0.63, 0.75, 0.6),
+    Unit("410183", "新密市", "Xinmi", "city", "hilly", 817_000, False, 1001, 4, 12, 1, 0.62, 0.70, 0.7),
+    Unit("410184", "新郑市", "Xinzheng", "city", "plain", 653_000, False, 873, 3, 9, 1, 0.70, 0.85, 0.1),
+    Unit("410185", "登封市", "Dengfeng", "city", "hilly", 729_332, True, 1220, 4, 8, 3, 0.60, 0.70, 0.8),
 )
 # fmt: on
 

@@ -171,8 +171,7 @@ def _communities(
     centres = geo.uniform_points(polygon, len(kinds), rng)
     spread = np.where(is_village, 0.04, 0.012)[:, None]
     location = _scatter(polygon, centres[street_idx], spread, rng)
-    hilly_unit = unit.terrain == "hilly"
-    hilly = is_village & (rng.random(n) < (0.7 if hilly_unit else 0.05))
+    hilly = is_village & (rng.random(n) < unit.hilly_villages)
     flood_p = np.where(
         hilly, 0.45, np.where(is_village, 0.10, 0.25 if unit.terrain == "urban_core" else 0.15)
     )
