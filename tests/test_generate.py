@@ -181,6 +181,24 @@ def test_hill_hazards_stay_in_the_hills(city_hazards: pl.DataFrame, category: st
     assert set(units) >= HILLY_CITIES
 
 
+def test_supervised_hazards_per_year_are_believable(city_hazards: pl.DataFrame) -> None:
+    """A handful under provincial supervision (挂牌督办) a year, a few dozen under the city's,
+    the rest under their county's; counted over the whole years of the history."""
+    year = pl.col("found_date").dt.year()
+    whole_years = range(city_hazards["found_date"].min().year + 1, DEFAULT_AS_OF.year)
+    per_year = (
+        city_hazards.filter(year.is_in(whole_years))
+        .group_by(year.alias("year"), "supervision_level")
+        .len()
+        .pivot(on="supervision_level", index="year", values="len")
+    )
+    assert per_year.height == len(whole_years) >= 2
+    for row in per_year.iter_rows(named=True):
+        assert 1 <= row["province"] <= 12, row
+        assert 15 <= row["city"] <= 70, row
+        assert row["county"] > 20 * row["city"], row
+
+
 def test_urban_share_is_near_the_census(city_communities: pl.DataFrame) -> None:
     population = city_communities["population"].cast(pl.Int64)
     urban = population.filter(city_communities["kind"] == "community").sum()
