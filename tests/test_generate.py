@@ -7,6 +7,7 @@ the generator's own tables of facts, so a slip in safetynet/demo/facts.py shows 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -197,6 +198,48 @@ def test_supervised_hazards_per_year_are_believable(city_hazards: pl.DataFrame) 
         assert 1 <= row["province"] <= 12, row
         assert 15 <= row["city"] <= 70, row
         assert row["county"] > 20 * row["city"], row
+
+
+def _open_on(hazards: pl.DataFrame, day: date) -> pl.DataFrame:
+    return hazards.filter(
+        (pl.col("found_date") <= day)
+        & (pl.col("rectified_date").is_null() | (pl.col("rectified_date") > day))
+    )
+
+
+@pytest.mark.parametrize("weeks_back", [0, 4, 8, 12])
+def test_overdue_is_a_minority_of_the_open_backlog(
+    city_hazards: pl.DataFrame, weeks_back: int
+) -> None:
+    """On the as-of Sunday and the Sundays before it, most open hazards are still inside their
+    deadline: 10–25 % are overdue (open past the deadline), while almost all are rectified."""
+    day = DEFAULT_AS_OF - timedelta(weeks=weeks_back)
+    still_open = _open_on(city_hazards, day)
+    overdue = still_open.filter(pl.col("deadline") < day)
+    assert 0.10 <= overdue.height / still_open.height <= 0.25
+    found = city_hazards.filter(pl.col("found_date") <= day).height
+    assert still_open.height < 0.01 * found
+
+
+def test_most_hazards_are_fixed_within_days(city_hazards: pl.DataFrame) -> None:
+    days = city_hazards.select(
+        "severity", days=(pl.col("rectified_date") - pl.col("found_date")).dt.total_days()
+    ).drop_nulls()
+    general = days.filter(pl.col("severity") == "general")["days"]
+    major = days.filter(pl.col("severity") == "major")["days"]
+    assert general.median() <= 4 and (general <= 15).mean() >= 0.9
+    assert 14 <= major.median() <= 60
+
+
+def test_thinner_units_keep_fewer_deadlines(city_hazards: pl.DataFrame) -> None:
+    """Rectified by the deadline ÷ rectified: the thinnest units (新密, 登封) trail 金水."""
+    on_time = (
+        city_hazards.filter(pl.col("rectified_date").is_not_null())
+        .group_by("district_code")
+        .agg((pl.col("rectified_date") <= pl.col("deadline")).mean().alias("share"))
+    )
+    share = dict(zip(on_time["district_code"], on_time["share"], strict=True))
+    assert max(share["410183"], share["410185"]) < share["410105"] - 0.03
 
 
 def test_urban_share_is_near_the_census(city_communities: pl.DataFrame) -> None:

@@ -3,7 +3,7 @@
 Patterns the dashboard should be able to show (docs/demo-city.md): flash flood and landslide in the
 hilly west, waterlogging, gas, fire and e-bike charging in the urban core; flood hazards peak
 June–September, fire and gas in winter; most hazards fixed in days with an overdue tail; thinner
-units fix more slowly; everything improves a little each year.
+units and lagging streets fix more slowly; everything improves a little each year.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ SOURCE_SHARE = (0.60, 0.20, 0.12, 0.08)  # grid patrol, special check, resident,
 # a year and the province a handful: at `city` scale about 3,200, 35 and 5 a year.
 SUPERVISION_SHARE = (0.9875, 0.011, 0.0015)  # county, city, province
 PATROL_CHANCE = {"community": 0.92, "micro": 0.55, "rural": 0.70, "dedicated": 0.75}
+# Rectification (our choice). The deadline is set for the work a hazard needs and the work is
+# planned to it: a fix takes a lognormal share of the days allowed, so most are done well inside
+# the deadline and a tail runs late. A few are stuck (waiting on money or a relocation) and run
+# months past it. All of it goes slower where the pace is lower: a grid's pace is its unit's
+# capacity times its street's own (streets and towns lead the work; some lag behind the rest).
+WORK_SHARE = (0.5, 0.5)  # median and sigma of the share of the days allowed, at pace 1
+STUCK_SHARE = {"general": 0.003, "major": 0.06}  # at pace 1, divided by the pace
+STUCK_DAYS = 60  # median days a stuck hazard runs past its deadline, at pace 1
+STREET_PACE_SIGMA = 0.3  # spread of the streets' own pace (lognormal around 1)
 YEARLY_SPEEDUP = 0.92  # rectification gets ~8 % faster each year
 
 
@@ -62,9 +71,9 @@ def _weeks(start: date, as_of: date) -> np.ndarray:
 
 
 def _grid_frame(places: Places) -> pl.DataFrame:
-    """Grids with what shapes their hazards: district, community kind and terrain."""
+    """Grids with what shapes their hazards: district, street, community kind and terrain."""
     return places.grids.join(
-        places.communities.select("community_code", "kind", "flood_prone", "hilly"),
+        places.communities.select("community_code", "street_code", "kind", "flood_prone", "hilly"),
         on="community_code",
     ).with_columns(district_code=pl.col("grid_code").str.slice(0, 6))
 
@@ -102,6 +111,7 @@ def _hazards(
     rng = np.random.default_rng([seed, 2])
     grids = _grid_frame(places)
     weights = _category_weights(grids)
+    pace = _pace(grids, rng)
     district = grids["district_code"].to_numpy()
     month = weeks.astype("datetime64[M]").astype(int) % 12
     year_index = (weeks - weeks[0]).astype(int) / 365.25
@@ -119,10 +129,10 @@ def _hazards(
             n = int(counts.sum())
             found = np.repeat(weeks, counts) + rng.integers(0, 7, n).astype("timedelta64[D]")
             grid = rng.choice(in_unit, size=n, p=w / w.sum())
-            rows.append((grid, found, np.full(n, k), np.full(n, unit.capacity)))
-    grid, found, cat, capacity = (np.concatenate(parts) for parts in zip(*rows, strict=True))
+            rows.append((grid, found, np.full(n, k)))
+    grid, found, cat = (np.concatenate(parts) for parts in zip(*rows, strict=True))
     keep = found <= np.datetime64(as_of)
-    grid, found, cat, capacity = grid[keep], found[keep], cat[keep], capacity[keep]
+    grid, found, cat = grid[keep], found[keep], cat[keep]
     n = grid.size
 
     major = rng.random(n) < np.array([MAJOR_SHARE[c] for c in HAZARD_CATEGORIES])[cat]
@@ -130,7 +140,8 @@ def _hazards(
         major, rng.choice([30, 60, 90], n), rng.choice([3, 7, 15], n, p=[0.3, 0.5, 0.2])
     )
     deadline = found + allowed.astype("timedelta64[D]")
-    days = _days_to_rectify(major, capacity, (found - weeks[0]).astype(int) / 365.25, rng)
+    years = (found - weeks[0]).astype(int) / 365.25
+    days = _days_to_rectify(allowed, major, pace[grid], years, rng)
     rectified = found + np.ceil(days).astype("timedelta64[D]")
     still_open = rectified > np.datetime64(as_of)
     frame = (
@@ -155,6 +166,14 @@ def _hazards(
     return frame.with_columns(hazard_id=ids)
 
 
+def _pace(grids: pl.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """How fast each grid's hazards are fixed: its unit's capacity times its street's own pace."""
+    streets, street = np.unique(grids["street_code"].to_numpy(), return_inverse=True)
+    own = rng.lognormal(0.0, STREET_PACE_SIGMA, streets.size)
+    capacity = {u.code: u.capacity for u in UNITS}
+    return grids["district_code"].replace_strict(capacity).to_numpy() * own[street]
+
+
 def _season(category: str) -> np.ndarray:
     """Month multipliers scaled to average 1, so ANNUAL stays the yearly volume."""
     months = np.array(SEASON[category])
@@ -162,16 +181,20 @@ def _season(category: str) -> np.ndarray:
 
 
 def _days_to_rectify(
-    major: np.ndarray, capacity: np.ndarray, years: np.ndarray, rng: np.random.Generator
+    allowed: np.ndarray,
+    major: np.ndarray,
+    pace: np.ndarray,
+    years: np.ndarray,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """Days from found to rectified: most in days, a slow tail, a few stuck for months."""
-    n = major.size
-    slow = rng.random(n) < 0.12  # a general hazard that needs a contractor or a permit
-    stuck = rng.random(n) < np.where(major, 0.08, 0.01)  # waits on money or a relocation
-    median = np.where(stuck, 150.0, np.where(major, 40.0, np.where(slow, 14.0, 2.5)))
-    sigma = np.where(major | stuck, 0.6, np.where(slow, 0.9, 0.8))
-    days = rng.lognormal(np.log(median), sigma) * YEARLY_SPEEDUP**years / capacity
-    # Shifted by a day so some (about one in eight) are fixed the day they are found.
+    """Days from found to rectified: most well inside the deadline, a late tail, a few stuck."""
+    median, sigma = WORK_SHARE
+    share = rng.lognormal(np.log(median), sigma, major.size) * YEARLY_SPEEDUP**years / pace
+    stuck_share = np.where(major, STUCK_SHARE["major"], STUCK_SHARE["general"]) / pace
+    stuck = rng.random(major.size) < stuck_share
+    past_deadline = rng.lognormal(np.log(STUCK_DAYS), 0.7, major.size) / pace
+    days = np.where(stuck, allowed + past_deadline, share * allowed)
+    # Shifted by a day so the quickest fixes are done the day they are found.
     return np.maximum(0.0, days - 1)
 
 
