@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+from conftest import build_step, insert
 
 from safetynet.demo.generate import DEFAULT_AS_OF
 from safetynet.warehouse import runner
@@ -22,7 +23,9 @@ from safetynet.warehouse import runner
 LAST_WEEK = DEFAULT_AS_OF - timedelta(days=6)  # the as-of date, 2026-11-29, is a Sunday
 DISTRICT = "410105"
 STREET = "410105001"
+CITY = "410100"
 PLACE_COLUMN = {
+    "city": "city_code",
     "district": "district_code",
     "street": "street_code",
     "community": "community_code",
@@ -34,10 +37,16 @@ FILTERS = ("district", "street", "category", "severity")
 COUNTS = [
     "found",
     "rectified",
+    "rectified_on_time",
     "cohort_rectified",
     "cumulative_found",
     "cumulative_rectified",
+    "major_found",
+    "major_cohort_rectified",
+    "major_cumulative_found",
+    "major_cumulative_rectified",
     "open_end",
+    "carried_open_end",
     "overdue_end",
     "open_0_7",
     "open_8_30",
@@ -125,6 +134,8 @@ def stocks_at(day: date) -> dict[str, pl.Expr]:
 
 def expected_groups(raw: dict[str, pl.DataFrame], level: str, f: dict[str, str]) -> list[str]:
     """Every place under the filters, or every category / severity in the data."""
+    if level == "city":
+        return [CITY]
     if level in ("category", "severity"):
         hz = raw["hazards"]
         for name in ("category", "severity"):
@@ -149,18 +160,38 @@ def expected_groups(raw: dict[str, pl.DataFrame], level: str, f: dict[str, str])
     return sorted(places[PLACE_COLUMN[level]].unique().to_list())
 
 
+def share(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def young_gap(days: list[int], window_days: int) -> float | None:
+    """The share of a steady stream of hazards found over the window that would still be open at
+    its end only because it was found too recently, given these days to rectify."""
+    if not days:
+        return None
+    return sum(min(d, window_days) for d in days) / (window_days * len(days))
+
+
 def expected_remediation(
     raw: dict[str, pl.DataFrame], level: str, f: dict[str, str], a: date, last: date
 ) -> dict[str, dict[str, Any]]:
     column = PLACE_COLUMN[level]
     found, fixed = pl.col("found_date"), pl.col("rectified_date")
-    hz = filtered(raw["hz"], f).filter(found <= last)
+    major = pl.col("severity") == "major"
+    year_start = date((last - timedelta(days=6)).isocalendar().year, 1, 1)
+    hz = filtered(raw["hz"], f).filter(found <= last).with_columns(city_code=pl.lit(CITY))
     figures = hz.group_by(column).agg(
         found=(found >= a).sum(),
         rectified=fixed.is_between(a, last).sum(),
+        rectified_on_time=(fixed.is_between(a, last) & (fixed <= pl.col("deadline"))).sum(),
         cohort_rectified=((found >= a) & (fixed <= last)).sum(),
         cumulative_found=pl.len(),
         cumulative_rectified=(fixed <= last).sum(),
+        major_found=(major & (found >= a)).sum(),
+        major_cohort_rectified=(major & (found >= a) & (fixed <= last)).sum(),
+        major_cumulative_found=major.sum(),
+        major_cumulative_rectified=(major & (fixed <= last)).sum(),
+        carried_open_end=(open_at(last) & (found < year_start)).sum(),
         **stocks_at(last),
     )
     by_group = {row[column]: row for row in figures.iter_rows(named=True)}
@@ -168,21 +199,28 @@ def expected_remediation(
         hz.filter(fixed.is_between(a, last))
         .with_columns(days=(fixed - found).dt.total_days())
         .group_by(column)
-        .agg(pl.col("days"))
+        .agg(pl.col("days"), major_days=pl.col("days").filter(major))
     )
-    day_lists = dict(days.iter_rows())
+    day_lists = {row[column]: row for row in days.iter_rows(named=True)}
+    window_days = (last - a).days + 1
     out = {}
     for group in expected_groups(raw, level, f):
-        row = {k: int(by_group.get(group, {}).get(k) or 0) for k in COUNTS}
-        row["cohort_rate"] = row["cohort_rectified"] / row["found"] if row["found"] else None
-        row["cumulative_rate"] = (
-            row["cumulative_rectified"] / row["cumulative_found"]
-            if row["cumulative_found"]
-            else None
+        row: dict[str, Any] = {k: int(by_group.get(group, {}).get(k) or 0) for k in COUNTS}
+        row["year_start"] = year_start
+        row["on_time_rate"] = share(row["rectified_on_time"], row["rectified"])
+        row["cohort_rate"] = share(row["cohort_rectified"], row["found"])
+        row["cumulative_rate"] = share(row["cumulative_rectified"], row["cumulative_found"])
+        row["major_cohort_rate"] = share(row["major_cohort_rectified"], row["major_found"])
+        row["major_cumulative_rate"] = share(
+            row["major_cumulative_rectified"], row["major_cumulative_found"]
         )
-        spent = day_lists.get(group, [])
-        row["rectify_days_median"] = nearest_rank(spent, 1, 2)
-        row["rectify_days_p90"] = nearest_rank(spent, 9, 10)
+        spent = day_lists.get(group, {"days": [], "major_days": []})
+        row["rectify_days_median"] = nearest_rank(spent["days"], 1, 2)
+        row["rectify_days_p90"] = nearest_rank(spent["days"], 9, 10)
+        for prefix, key in (("", "days"), ("major_", "major_days")):
+            gap = young_gap(spent[key], window_days)
+            row[f"{prefix}cohort_young_gap"] = gap
+            row[f"{prefix}cohort_is_young"] = None if gap is None else gap > 0.1
         out[group] = row
     return out
 
@@ -215,6 +253,9 @@ def test_nearest_rank_is_duckdb_quantile_disc() -> None:
 # ------------------------------------------------------------------ remediation.sql
 
 REMEDIATION_CASES = [
+    ("city", {}, date(2026, 6, 1), date(2026, 11, 29)),
+    # one week holding 1 January: young cohorts, hazards carried over from 2025
+    ("city", {"district": DISTRICT}, date(2025, 12, 29), date(2026, 1, 4)),
     ("district", {}, date(2026, 6, 1), date(2026, 11, 29)),
     ("street", {"district": DISTRICT}, date(2025, 7, 14), date(2025, 7, 20)),
     # Tuesday to Tuesday: the window grows to whole weeks, 2024-01-01 to 2025-01-05
@@ -279,7 +320,7 @@ def test_remediation_age_bucket_edges(con, raw: dict[str, pl.DataFrame], age: in
 
 def test_remediation_levels_agree(con) -> None:
     """The street's row (from the weekly marts) is the sum of its communities and of its grids
-    (from mart_hazard): the two ways of counting agree."""
+    (from mart_hazard): the two ways of counting agree. The city's row is the sum of its units'."""
     params = {
         "district": "",
         "category": "",
@@ -292,6 +333,107 @@ def test_remediation_levels_agree(con) -> None:
     for level in ("community", "grid"):
         parts = run(con, "remediation", level=level, street=STREET, **params)
         assert parts.select(COUNTS).sum().row(0) == summed.row(0), level
+    city = run(con, "remediation", level="city", street="", **params)
+    units = run(con, "remediation", level="district", street="", **params)
+    assert city.select(COUNTS).row(0) == units.select(COUNTS).sum().row(0)
+    assert (city["group_code"][0], city["group_name"][0]) == (CITY, "郑州市")
+
+
+def test_short_windows_read_as_young(con) -> None:
+    """One week's cohort is young by construction; half a year's is not, unless the hazards take
+    months to rectify, as major ones do."""
+    params = {"district": "", "street": "", "category": "", "severity": "", "last": LAST_WEEK}
+    week = run(con, "remediation", level="city", first=LAST_WEEK, **params).row(0, named=True)
+    half_year = run(con, "remediation", level="city", first=LAST_WEEK - timedelta(weeks=25),
+                    **params).row(0, named=True)  # fmt: skip
+    assert week["cohort_is_young"] and week["cohort_young_gap"] > half_year["cohort_young_gap"]
+    assert not half_year["cohort_is_young"] and half_year["major_cohort_is_young"]
+
+
+# Constructed: one street, one community, one grid; a window of two weeks, 2025-12-29 (ISO
+# 2026-W01, holding 1 January) to 2026-01-11.
+WINDOW_HAZARDS = [  # hazard, severity, found, deadline, rectified (None: open)
+    ("k1", "general", date(2025, 12, 1), date(2025, 12, 8), None),  # carried over, overdue
+    ("k2", "general", date(2025, 12, 30), date(2026, 1, 6), date(2026, 1, 6)),  # on its deadline
+    ("k3", "general", date(2026, 1, 2), date(2026, 1, 5), date(2026, 1, 6)),  # a day late
+    ("k4", "major", date(2025, 11, 3), date(2026, 1, 2), date(2026, 1, 10)),  # late, old
+    ("k5", "major", date(2026, 1, 5), date(2026, 3, 5), None),
+    ("k6", "major", date(2025, 12, 31), date(2026, 2, 28), date(2026, 1, 3)),
+    ("k7", "general", date(2025, 12, 20), date(2025, 12, 27), None),  # carried over, overdue
+]
+WINDOW_FIGURES = {
+    "found": 4,  # k2 k3 k5 k6
+    "rectified": 4,  # k2 k3 k4 k6
+    "rectified_on_time": 2,  # k2 (on the deadline day) k6
+    "on_time_rate": 0.5,
+    "cohort_rectified": 3,  # k2 k3 k6
+    "cohort_rate": 0.75,
+    "cumulative_found": 7,
+    "cumulative_rectified": 4,
+    "major_found": 2,  # k5 k6
+    "major_cohort_rectified": 1,  # k6
+    "major_cohort_rate": 0.5,
+    "major_cumulative_found": 3,  # k4 k5 k6
+    "major_cumulative_rectified": 2,
+    "major_cumulative_rate": 2 / 3,
+    "open_end": 3,  # k1 k5 k7
+    "carried_open_end": 2,  # k1 k7: found before 1 January 2026
+    "overdue_end": 2,
+    "year_start": date(2026, 1, 1),
+    # days to rectify in the window: 7 (k2), 4 (k3), 68 (k4), 3 (k6); the window has 14 days
+    "rectify_days_median": 4,
+    "rectify_days_p90": 68,
+    "cohort_young_gap": (7 + 4 + 14 + 3) / (14 * 4),
+    "cohort_is_young": True,
+    "major_cohort_young_gap": (14 + 3) / (14 * 2),
+}
+
+
+@pytest.mark.parametrize("level", ["city", "street", "severity", "community", "grid"])
+def test_remediation_constructed(blank: duckdb.DuckDBPyConnection, level: str) -> None:
+    """Every figure by hand, from the weekly marts (city, street, severity) and from mart_hazard
+    (community, grid)."""
+    first = date(2025, 11, 3)
+    mondays = [first + timedelta(weeks=k) for k in range(10)]  # to 2026-01-05
+    insert(blank, "meta_build", [{"as_of": date(2026, 1, 11)}])
+    insert(blank, "dim_week", [
+        {"week_start": m, "week_end": m + timedelta(days=6), "iso_year": m.isocalendar().year,
+         "iso_week": m.isocalendar().week}
+        for m in mondays
+    ])  # fmt: skip
+    insert(blank, "dim_district", [{"district_code": "D", "name_zh": "区"}])
+    insert(blank, "dim_street", [{"street_code": "S", "district_code": "D", "name_zh": "街道"}])
+    insert(blank, "dim_community", [
+        {"community_code": "C", "street_code": "S", "district_code": "D", "name_zh": "社区"}
+    ])  # fmt: skip
+    insert(blank, "dim_grid", [
+        {"grid_code": "G", "community_code": "C", "street_code": "S", "district_code": "D"}
+    ])  # fmt: skip
+    insert(blank, "stg_hazards", [
+        {"hazard_id": h, "grid_code": "G", "category": "fire", "severity": severity,
+         "supervision_level": "county" if severity == "major" else None, "found_date": found,
+         "deadline": deadline, "rectified_date": fixed}
+        for h, severity, found, deadline, fixed in WINDOW_HAZARDS
+    ])  # fmt: skip
+    build_step(blank, "20_mart_hazard.sql")
+    build_step(blank, "70_mart_remediation.sql")
+    got = run(
+        blank, "remediation", level=level, district="", street="S", category="", severity="",
+        first=date(2025, 12, 31), last=date(2026, 1, 7),
+    )  # fmt: skip
+    assert got["window_first"][0] == date(2025, 12, 29)
+    assert got["window_last"][0] == date(2026, 1, 11)
+    if level == "severity":  # one row each; their counts add up to the figures
+        assert got["group_code"].to_list() == ["general", "major"]
+        assert got["major_found"].to_list() == [0, 2]
+        counts = [k for k in COUNTS if k in WINDOW_FIGURES]
+        summed = got.select(counts).sum().row(0, named=True)
+        assert_rows_equal(summed, {k: WINDOW_FIGURES[k] for k in counts}, level)
+        return
+    assert got.height == 1
+    row = got.row(0, named=True)
+    assert_rows_equal(row, WINDOW_FIGURES, level)
+    assert row["major_cohort_is_young"] is True
 
 
 def test_remediation_names_and_parents(con, raw: dict[str, pl.DataFrame]) -> None:
@@ -336,18 +478,19 @@ def test_weekly_mart_matches_mart_street_week(con) -> None:
         "SELECT street_code, week_start, sum(found)::BIGINT AS found, "
         "sum(rectified)::BIGINT AS rectified, sum(open_end)::BIGINT AS open_end, "
         "sum(overdue_end)::BIGINT AS overdue_end, "
+        "sum(carried_open_end)::BIGINT AS carried_open_end, "
         "sum(open_0_7 + open_8_30 + open_31_90 + open_over_90)::BIGINT AS aged "
         "FROM mart_remediation_week GROUP BY ALL"
     ).pl()
     theirs = con.sql(
         "SELECT street_code, week_start, new_hazards::BIGINT AS found, rectified::BIGINT AS "
-        "rectified, open_end::BIGINT AS open_end, overdue_end::BIGINT AS overdue_end "
-        "FROM mart_street_week"
+        "rectified, open_end::BIGINT AS open_end, overdue_end::BIGINT AS overdue_end, "
+        "carried_open_end::BIGINT AS carried_open_end FROM mart_street_week"
     ).pl()
     both = theirs.join(mine, on=["street_code", "week_start"], how="left", suffix="_mine")
     assert both.height == theirs.height and mine.height < theirs.height  # sparse
     both = both.fill_null(0)
-    for figure in ("found", "rectified", "open_end", "overdue_end"):
+    for figure in ("found", "rectified", "open_end", "overdue_end", "carried_open_end"):
         assert (both[figure] == both[f"{figure}_mine"]).all(), figure
     assert (both["aged"] == both["open_end"]).all()
     assert both["open_end"].sum() > 0
