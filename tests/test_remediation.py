@@ -8,7 +8,7 @@ following docs/remediation.md, never by reading the marts back. Percentiles are 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import duckdb
@@ -651,37 +651,63 @@ def test_supervision_list_matches_raw(
 # ------------------------------------------------------------------ whistle response
 
 
+def resolution_windows(calls: pl.DataFrame) -> dict[str, float]:
+    """Each department's resolution window in seconds: the 95th percentile (nearest rank) of its
+    resolved calls' seconds from call to resolution, and at least its promised arrival time."""
+    spent = (pl.col("resolved_at") - pl.col("called_at")).dt.total_seconds().alias("seconds")
+    out = {}
+    for (department,), part in calls.group_by("department"):
+        p95 = nearest_rank(part.select(spent)["seconds"].drop_nulls().to_list(), 95, 100)
+        out[department] = max(p95 or 0, part["promised_hours"].max() * 3600)
+    return out
+
+
 def expected_whistle(
     raw: dict[str, pl.DataFrame], by: str, district: str, department: str, first: date, last: date
 ) -> dict[str, dict[str, Any]]:
+    """Whistle figures as docs/remediation.md §4 defines them, read at 24:00 of the as-of day."""
+    end = datetime.combine(DEFAULT_AS_OF + timedelta(days=1), time())
+    windows = resolution_windows(raw["calls"])
     calls = raw["calls"].filter(pl.col("called_at").dt.date().is_between(first, last))
     if district:
         calls = calls.filter(pl.col("district_code") == district)
     if department:
         calls = calls.filter(pl.col("department") == department)
-    hours = (pl.col("arrived_at") - pl.col("called_at")).dt.total_seconds() / 3600
-    to_resolve = (pl.col("resolved_at") - pl.col("called_at")).dt.total_seconds() / 3600
-    calls = calls.with_columns(hours=hours, to_resolve=to_resolve)
-    column = "department" if by == "department" else "district_code"
+    to_end = (pl.lit(end) - pl.col("called_at")).dt.total_seconds()
+    calls = calls.with_columns(
+        hours=(pl.col("arrived_at") - pl.col("called_at")).dt.total_seconds() / 3600,
+        to_resolve=(pl.col("resolved_at") - pl.col("called_at")).dt.total_seconds() / 3600,
+        window=pl.col("department").replace_strict(windows),
+        pending=pl.col("arrived_at").is_null() & (to_end <= pl.col("promised_hours") * 3600),
+    ).with_columns(
+        pending_resolution=pl.col("resolved_at").is_null() & (to_end <= pl.col("window")),
+        group=pl.lit(CITY) if by == "city" else pl.col(PLACE_COLUMN.get(by, by)),
+    )
     out = {}
-    for (group,), part in calls.group_by(column):
+    for (group,), part in calls.group_by("group"):
         n = part.height
         arrived = part.filter(pl.col("arrived_at").is_not_null())
         on_time = arrived.filter(pl.col("hours") <= pl.col("promised_hours")).height
         resolved = part.filter(pl.col("resolved_at").is_not_null())
-        promises = part["promised_hours"].unique()
+        pending, pending_resolution = part["pending"].sum(), part["pending_resolution"].sum()
+        promises, spans = part["promised_hours"].unique(), part["window"].unique()
         out[group] = {
             "calls": n,
             "arrived": arrived.height,
             "not_arrived": n - arrived.height,
+            "pending": pending,
             "promised_hours": promises[0] if promises.len() == 1 else None,
             "arrival_hours_median": nearest_rank(arrived["hours"].to_list(), 1, 2),
             "arrival_hours_p90": nearest_rank(arrived["hours"].to_list(), 9, 10),
             "within_promise": on_time,
-            "within_promise_share": on_time / n,
+            "response_due": n - pending,
+            "within_promise_share": share(on_time, n - pending),
             "resolved": resolved.height,
-            "unresolved": n - resolved.height,
-            "resolution_rate": resolved.height / n,
+            "pending_resolution": pending_resolution,
+            "unresolved": n - pending_resolution - resolved.height,
+            "resolution_due": n - pending_resolution,
+            "resolution_rate": share(resolved.height, n - pending_resolution),
+            "resolution_window_hours": spans[0] / 3600 if spans.len() == 1 else None,
             "resolution_hours_median": nearest_rank(resolved["to_resolve"].to_list(), 1, 2),
         }
     return dict(sorted(out.items()))
@@ -693,9 +719,12 @@ def expected_whistle(
         ("department", "", "", date(2026, 6, 1), date(2026, 11, 29)),
         ("district", "", "water", date(2023, 11, 27), date(2026, 11, 29)),
         ("department", DISTRICT, "", date(2025, 7, 1), date(2025, 7, 31)),
+        ("city", "", "", date(2026, 11, 23), date(2026, 11, 29)),  # the latest week: young calls
+        ("city", DISTRICT, "housing", date(2026, 11, 1), date(2026, 11, 29)),
     ],
-    ids=["by-department", "water-by-district", "one-district-one-month"],
-)
+    ids=["by-department", "water-by-district", "one-district-one-month", "city-latest-week",
+         "city-one-district-housing"],
+)  # fmt: skip
 def test_whistle_response_matches_raw(
     con, raw: dict[str, pl.DataFrame], by: str, district: str, department: str, first: date,
     last: date,
@@ -714,20 +743,103 @@ def test_whistle_response_matches_raw(
     if by == "district":
         names = dict(raw["districts"].select("district_code", "name_zh").iter_rows())
         assert got["group_name"].to_list() == [names[c] for c in got["group_code"]]
+    if by == "city":
+        assert got["group_name"].to_list() == ["郑州市"]
+    if last == DEFAULT_AS_OF and first > DEFAULT_AS_OF - timedelta(days=7):
+        assert got["pending_resolution"].sum() > 0  # calls of the last days are still open
+
+
+# Constructed: the as-of day is 2026-11-29, read at 24:00. Water promises 2 hours; its twenty
+# resolved calls of 1 November took 1 … 20 hours, so its resolution window is the 19th (95th
+# percentile by nearest rank): 19 hours. Housing promises 24 hours and resolved its calls within
+# an hour, so its window is its promise, 24 hours.
+AS_OF_END = datetime(2026, 11, 30)
+WHISTLE_CALLS = [  # call, department, called, arrived, resolved
+    *[("w", "water", datetime(2026, 11, 1, 10), datetime(2026, 11, 1, 10, 30),
+       datetime(2026, 11, 1, 10) + timedelta(hours=k)) for k in range(1, 21)],
+    *[("h", "housing", datetime(2026, 11, 1, 10), datetime(2026, 11, 1, 10, 30),
+       datetime(2026, 11, 1, 11)) for _ in range(3)],
+    ("e1", "water", AS_OF_END - timedelta(hours=2), None, None),  # promise ends at 24:00: pending
+    ("e2", "water", AS_OF_END - timedelta(hours=2, seconds=1), None, None),  # ran out: late
+    ("e3", "water", datetime(2026, 11, 29, 23), datetime(2026, 11, 29, 23, 30), None),
+    ("e4", "water", AS_OF_END - timedelta(hours=19), AS_OF_END - timedelta(hours=16), None),
+    ("e5", "water", AS_OF_END - timedelta(hours=19, seconds=1),
+     AS_OF_END - timedelta(hours=18, minutes=30), None),  # past the window: unresolved
+    ("e6", "water", datetime(2026, 11, 28, 10), datetime(2026, 11, 28, 12),  # at its promise
+     datetime(2026, 11, 28, 20)),
+    ("e7", "housing", datetime(2026, 11, 29, 1), datetime(2026, 11, 29, 2), None),
+]  # fmt: skip
+WHISTLE_FIGURES = {  # calls of 28–29 November
+    "water": {
+        "calls": 6, "arrived": 4, "not_arrived": 2, "pending": 1,  # e1
+        "within_promise": 3, "response_due": 5, "within_promise_share": 3 / 5,  # e3 e5 e6
+        "resolved": 1, "pending_resolution": 4, "unresolved": 1,  # e6; e1–e4; e5
+        "resolution_due": 2, "resolution_rate": 1 / 2,
+        "promised_hours": 2.0, "resolution_window_hours": 19.0,
+    },
+    "housing": {
+        "calls": 1, "pending": 0, "within_promise": 1, "within_promise_share": 1.0,
+        "resolved": 0, "pending_resolution": 1, "unresolved": 0, "resolution_due": 0,
+        "resolution_rate": None, "resolution_window_hours": 24.0,
+    },
+    CITY: {
+        "calls": 7, "pending": 1, "within_promise": 4, "response_due": 6,
+        "within_promise_share": 4 / 6, "resolved": 1, "pending_resolution": 5, "unresolved": 1,
+        "resolution_due": 2, "resolution_rate": 1 / 2, "promised_hours": None,
+        "resolution_window_hours": None,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("by", ["department", "city"])
+def test_whistle_pending_constructed(blank: duckdb.DuckDBPyConnection, by: str) -> None:
+    insert(blank, "meta_build", [{"as_of": date(2026, 11, 29)}])
+    monday = date(2026, 10, 26)
+    insert(blank, "dim_week", [
+        {"week_start": monday + timedelta(weeks=k), "week_end": monday + timedelta(weeks=k, days=6)}
+        for k in range(5)
+    ])  # fmt: skip
+    insert(blank, "dim_community", [
+        {"community_code": "C", "street_code": "S", "district_code": "D"}
+    ])  # fmt: skip
+    insert(blank, "stg_whistle_calls", [
+        {"call_id": f"{call}{k}", "community_code": "C", "department": department,
+         "called_at": called, "arrived_at": arrived, "resolved_at": resolved,
+         "promised_hours": 2.0 if department == "water" else 24.0}
+        for k, (call, department, called, arrived, resolved) in enumerate(WHISTLE_CALLS)
+    ])  # fmt: skip
+    build_step(blank, "71_mart_whistle.sql")
+    got = run(
+        blank, "whistle_response", by=by, district="", department="",
+        first=date(2026, 11, 28), last=date(2026, 11, 29),
+    )  # fmt: skip
+    rows = {row["group_code"]: row for row in got.iter_rows(named=True)}
+    want = {k: v for k, v in WHISTLE_FIGURES.items() if (k == CITY) == (by == "city")}
+    assert list(rows) == sorted(want)
+    for group, figures in want.items():
+        assert_rows_equal(rows[group], figures, group)
+    week = blank.sql(
+        "SELECT sum(pending), sum(pending_resolution) FROM mart_whistle_week "
+        "WHERE week_start = DATE '2026-11-23'"
+    ).fetchall()[0]
+    assert week == (1, 5)
 
 
 def test_whistle_week_sums_to_the_window(con, raw: dict[str, pl.DataFrame]) -> None:
     first, last = date(2026, 8, 31), date(2026, 11, 29)  # 13 whole weeks
     by_week = con.sql(
-        "SELECT department, sum(calls), sum(arrived), sum(within_promise), sum(resolved) "
-        "FROM mart_whistle_week WHERE week_start BETWEEN $a AND $b GROUP BY ALL ORDER BY 1",
+        "SELECT department, sum(calls), sum(arrived), sum(within_promise), sum(resolved), "
+        "sum(pending), sum(pending_resolution) FROM mart_whistle_week WHERE week_start BETWEEN $a AND $b GROUP BY ALL ORDER BY 1",
         params={"a": first, "b": last},
     ).fetchall()
     window_rows = run(
         con, "whistle_response", by="department", district="", department="", first=first,
         last=last,
     )  # fmt: skip
-    summed = window_rows.select("group_code", "calls", "arrived", "within_promise", "resolved")
+    summed = window_rows.select(
+        "group_code", "calls", "arrived", "within_promise", "resolved", "pending",
+        "pending_resolution",
+    )  # fmt: skip
     assert [tuple(int(x) if i else x for i, x in enumerate(r)) for r in by_week] == summed.rows()
     # Each week's median is that week's own, over its answered calls.
     week = date(2026, 7, 13)
