@@ -17,15 +17,15 @@
 -- example: {"level": "community", "district": "410183", "street": "", "category": "", "severity": "", "first": "2026-01-01", "last": "2026-11-29"}
 -- example: {"level": "grid", "district": "", "street": "410105001", "category": "", "severity": "", "first": "2026-01-01", "last": "2026-11-29"}
 -- example: {"level": "city", "district": "", "street": "", "category": "", "severity": "", "first": "2026-11-23", "last": "2026-11-29"}
-WITH win AS (
+WITH bounds AS (
     SELECT greatest(date_trunc('week', $first::DATE)::DATE, min(week_start)) AS a,
-           least(date_trunc('week', $last::DATE)::DATE, max(week_start)) AS b,
-           least(date_trunc('week', $last::DATE)::DATE, max(week_start)) + 6 AS l
+           least(date_trunc('week', $last::DATE)::DATE, max(week_start)) AS b
     FROM dim_week
 ),
--- 1 January of the ISO year of the window's last week: carried over = found before it.
-year AS (
-    SELECT make_date(isoyear(b), 1, 1) AS year_start FROM win
+-- The window: Mondays a (first week) and b (last week), Sunday l (its last day), and 1 January
+-- of b's ISO year (hazards open at l and found before it are carried over).
+win AS (
+    SELECT a, b, b + 6 AS l, make_date(isoyear(b), 1, 1) AS year_start FROM bounds
 ),
 guard AS (
     SELECT CASE
@@ -48,19 +48,18 @@ groups AS (
     SELECT * FROM remediation_groups($level, $district, $street, $category, $severity)
 ),
 -- City, district, street, category, severity: flows summed over the weeks up to the window's
--- end b (those in the window, and all of them for the cumulative count) ...
+-- end, by whether a week lies in the window and whether its hazards are major ... The marts hold
+-- only weeks of dim_week, so the dates given bound the scan as they are, and it skips the row
+-- groups of later weeks.
 weekly_flows AS (
     SELECT r.group_code,
-           sum(r.found) FILTER (WHERE r.week_start >= win.a) AS found,
-           sum(r.rectified) FILTER (WHERE r.week_start >= win.a) AS rectified,
-           sum(r.rectified_on_time) FILTER (WHERE r.week_start >= win.a) AS rectified_on_time,
-           sum(r.found) AS cumulative_found,
-           sum(r.found) FILTER (WHERE r.week_start >= win.a AND r.severity = 'major')
-               AS major_found,
-           sum(r.found) FILTER (WHERE r.severity = 'major') AS major_cumulative_found
-    FROM remediation_week_rows($level, $district, $street, $category, $severity) r, win
+           r.week_start >= date_trunc('week', $first::DATE) AS in_window,
+           r.severity = 'major' AS major,
+           sum(r.found) AS found, sum(r.rectified) AS rectified,
+           sum(r.rectified_on_time) AS rectified_on_time
+    FROM remediation_week_rows($level, $district, $street, $category, $severity) r
     WHERE $level IN ('city', 'district', 'street', 'category', 'severity')
-      AND r.week_start <= win.b
+      AND r.week_start <= date_trunc('week', $last::DATE)
     GROUP BY ALL
 ),
 -- ... and stocks read in the window's last week alone.
@@ -81,19 +80,30 @@ weekly_stocks AS (
     GROUP BY ALL
 ),
 weekly_figures AS (
-    SELECT * FROM weekly_flows FULL JOIN weekly_stocks USING (group_code)
+    SELECT *
+    FROM (SELECT group_code,
+                 sum(found) FILTER (WHERE in_window) AS found,
+                 sum(rectified) FILTER (WHERE in_window) AS rectified,
+                 sum(rectified_on_time) FILTER (WHERE in_window) AS rectified_on_time,
+                 sum(found) AS cumulative_found,
+                 sum(found) FILTER (WHERE in_window AND major) AS major_found,
+                 sum(found) FILTER (WHERE major) AS major_cumulative_found
+          FROM weekly_flows
+          GROUP BY group_code)
+    FULL JOIN weekly_stocks USING (group_code)
 ),
 -- ... and the hazards rectified in the window, by week found and days taken.
 rectified_weekly AS (
     SELECT CASE $level WHEN 'district' THEN r.district_code WHEN 'street' THEN r.street_code
                        WHEN 'category' THEN r.category WHEN 'severity' THEN r.severity
                        ELSE '410100' END AS group_code,
-           r.found_week >= win.a AS in_cohort,
+           r.found_week >= date_trunc('week', $first::DATE) AS in_cohort,
            r.severity = 'major' AS major,
            r.days_to_rectify AS days, r.hazards
-    FROM mart_rectified r, win
+    FROM mart_rectified r
     WHERE $level IN ('city', 'district', 'street', 'category', 'severity')
-      AND r.rectified_week BETWEEN win.a AND win.b
+      AND r.rectified_week BETWEEN date_trunc('week', $first::DATE)
+                               AND date_trunc('week', $last::DATE)
       AND ($district = '' OR r.district_code = $district)
       AND ($street = '' OR r.street_code = $street)
       AND ($category = '' OR r.category = $category)
@@ -106,9 +116,9 @@ hazard_rows AS (
            h.severity = 'major' AS major,
            h.days_to_rectify AS days,
            h.rectified_date IS NULL OR h.rectified_date > win.l AS open_at_l,
-           h.found_date < year.year_start AS before_year,
+           h.found_date < win.year_start AS before_year,
            win.a, win.l
-    FROM mart_hazard h, win, year
+    FROM mart_hazard h, win
     WHERE $level IN ('community', 'grid')
       AND h.found_date <= win.l
       AND ($district = '' OR h.district_code = $district)
@@ -222,7 +232,7 @@ SELECT $level AS level, g.group_code, g.group_name, g.district_code, g.street_co
        coalesce(f.open_end, 0)::INTEGER AS open_end,
        -- carried over (往年结转未整改): open, and found before year_start (1 January of the
        -- ISO year of the window's last week)
-       year.year_start,
+       win.year_start,
        coalesce(f.carried_open_end, 0)::INTEGER AS carried_open_end,
        coalesce(f.overdue_end, 0)::INTEGER AS overdue_end,
        coalesce(f.open_0_7, 0)::INTEGER AS open_0_7,
@@ -244,7 +254,6 @@ FROM groups g
 LEFT JOIN figures f USING (group_code)
 LEFT JOIN rectified_stats s USING (group_code)
 CROSS JOIN win
-CROSS JOIN year
 CROSS JOIN guard
 WHERE guard.ok
 ORDER BY g.group_code;

@@ -351,7 +351,8 @@ def test_short_windows_read_as_young(con) -> None:
 
 
 # Constructed: one street, one community, one grid; a window of two weeks, 2025-12-29 (ISO
-# 2026-W01, holding 1 January) to 2026-01-11.
+# 2026-W01, holding 1 January) to 2026-01-11, the last whole week before the as-of date (a
+# Wednesday, 2026-01-14).
 WINDOW_HAZARDS = [  # hazard, severity, found, deadline, rectified (None: open)
     ("k1", "general", date(2025, 12, 1), date(2025, 12, 8), None),  # carried over, overdue
     ("k2", "general", date(2025, 12, 30), date(2026, 1, 6), date(2026, 1, 6)),  # on its deadline
@@ -360,15 +361,16 @@ WINDOW_HAZARDS = [  # hazard, severity, found, deadline, rectified (None: open)
     ("k5", "major", date(2026, 1, 5), date(2026, 3, 5), None),
     ("k6", "major", date(2025, 12, 31), date(2026, 2, 28), date(2026, 1, 3)),
     ("k7", "general", date(2025, 12, 20), date(2025, 12, 27), None),  # carried over, overdue
+    ("k8", "general", date(2026, 1, 6), date(2026, 1, 20), date(2026, 1, 13)),  # fixed after it
 ]
 WINDOW_FIGURES = {
-    "found": 4,  # k2 k3 k5 k6
+    "found": 5,  # k2 k3 k5 k6 k8
     "rectified": 4,  # k2 k3 k4 k6
     "rectified_on_time": 2,  # k2 (on the deadline day) k6
     "on_time_rate": 0.5,
     "cohort_rectified": 3,  # k2 k3 k6
-    "cohort_rate": 0.75,
-    "cumulative_found": 7,
+    "cohort_rate": 0.6,
+    "cumulative_found": 8,
     "cumulative_rectified": 4,
     "major_found": 2,  # k5 k6
     "major_cohort_rectified": 1,  # k6
@@ -376,7 +378,7 @@ WINDOW_FIGURES = {
     "major_cumulative_found": 3,  # k4 k5 k6
     "major_cumulative_rectified": 2,
     "major_cumulative_rate": 2 / 3,
-    "open_end": 3,  # k1 k5 k7
+    "open_end": 4,  # k1 k5 k7 k8
     "carried_open_end": 2,  # k1 k7: found before 1 January 2026
     "overdue_end": 2,
     "year_start": date(2026, 1, 1),
@@ -389,13 +391,15 @@ WINDOW_FIGURES = {
 }
 
 
+@pytest.mark.parametrize("last", [date(2026, 1, 7), date(2026, 1, 14)], ids=str)
 @pytest.mark.parametrize("level", ["city", "street", "severity", "community", "grid"])
-def test_remediation_constructed(blank: duckdb.DuckDBPyConnection, level: str) -> None:
+def test_remediation_constructed(blank: duckdb.DuckDBPyConnection, level: str, last: date) -> None:
     """Every figure by hand, from the weekly marts (city, street, severity) and from mart_hazard
-    (community, grid)."""
+    (community, grid); a window asked to run into the unfinished week ends with the last whole
+    one."""
     first = date(2025, 11, 3)
     mondays = [first + timedelta(weeks=k) for k in range(10)]  # to 2026-01-05
-    insert(blank, "meta_build", [{"as_of": date(2026, 1, 11)}])
+    insert(blank, "meta_build", [{"as_of": date(2026, 1, 14)}])
     insert(blank, "dim_week", [
         {"week_start": m, "week_end": m + timedelta(days=6), "iso_year": m.isocalendar().year,
          "iso_week": m.isocalendar().week}
@@ -419,7 +423,7 @@ def test_remediation_constructed(blank: duckdb.DuckDBPyConnection, level: str) -
     build_step(blank, "70_mart_remediation.sql")
     got = run(
         blank, "remediation", level=level, district="", street="S", category="", severity="",
-        first=date(2025, 12, 31), last=date(2026, 1, 7),
+        first=date(2025, 12, 31), last=last,
     )  # fmt: skip
     assert got["window_first"][0] == date(2025, 12, 29)
     assert got["window_last"][0] == date(2026, 1, 11)

@@ -83,16 +83,17 @@ JOIN dim_week w USING (week_start)
 -- the row groups of other weeks.
 ORDER BY c.week_start;
 
--- mart_rectified: rectified hazards counted by street × category × severity × week found × week
--- rectified × whole days from found to rectified. Two figures of a window of weeks [a, b] come
--- from it, both from the rows with rectified_week between a and b (hence the order): the cohort's
--- rectified (found_week ≥ a as well), and the histogram of days to rectify of the hazards
--- rectified in the window, whose median and 90th percentile are exact (days are whole numbers).
+-- mart_rectified: hazards rectified in a week of dim_week, counted by street × category ×
+-- severity × week found × week rectified × whole days from found to rectified. Two figures of a
+-- window of weeks [a, b] come from it, both from the rows with rectified_week between a and b
+-- (hence the order): the cohort's rectified (found_week ≥ a as well), and the histogram of days
+-- to rectify of the hazards rectified in the window, whose median and 90th percentile are exact
+-- (days are whole numbers).
 CREATE TABLE mart_rectified AS
 SELECT street_code, district_code, category, severity, found_week, rectified_week,
        days_to_rectify, count(*)::INTEGER AS hazards
 FROM mart_hazard
-WHERE rectified_week IS NOT NULL
+WHERE rectified_week <= (SELECT max(week_start) FROM dim_week)
 GROUP BY ALL
 ORDER BY rectified_week;
 
