@@ -3,7 +3,9 @@
 --   $district  a unit's code to keep only its streets, or '' for the whole city
 --   $from, $to Mondays of the first and last week (inclusive)
 -- Counts are summed from mart_street_week, whose grain never grows with the city's size.
--- Rates come with their numerator and denominator, so a page can show both.
+-- Rates come with their numerator and denominator, so a page can show both. The year to date
+-- (ytd_*, rectification_rate) runs from 1 January of the week's ISO year; carried_over_open is
+-- what stays open from before it (docs/data-model.md §6.1).
 -- example: {"by": "district", "district": "", "from": "2026-11-16", "to": "2026-11-23"}
 WITH rows AS (
     SELECT CASE $by WHEN 'street' THEN w.street_code
@@ -33,6 +35,8 @@ SELECT r.place_code, p.name_zh, p.name_en, p.population,
        sum(r.ytd_found)::INTEGER AS ytd_found,
        sum(r.ytd_rectified)::INTEGER AS ytd_rectified,
        sum(r.ytd_rectified) / nullif(sum(r.ytd_found), 0) AS rectification_rate,
+       -- open at the week's end, found before 1 January of its ISO year (往年结转未整改)
+       sum(r.carried_open_end)::INTEGER AS carried_over_open,
        sum(r.items_checked)::BIGINT AS items_checked,
        sum(r.items_compliant)::BIGINT AS items_compliant,
        sum(r.items_compliant) / nullif(sum(r.items_checked), 0) AS compliance_rate,

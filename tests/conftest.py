@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 import pytest
 
-from safetynet.build import build
+from safetynet.build import BUILD_SQL, build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.warehouse import runner, store
 from safetynet.warehouse.schema import TABLES
@@ -78,3 +79,35 @@ def raw(small_raw: Path) -> dict[str, pl.DataFrame]:
     for name in ("hz", "insp", "calls"):
         assert tables[name]["district_code"].null_count() == 0
     return tables
+
+
+@pytest.fixture
+def blank(data_root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory warehouse for constructed cases: meta_build, the staging tables and the dims
+    with the real schemas of the small build, and no rows. Fill them with `insert` and run the
+    build steps under test with `build_step`."""
+    version = store.current(data_root / "warehouse")
+    assert version is not None
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{version.path}' AS src (READ_ONLY)")
+    names = con.sql(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = 'src' AND regexp_matches(table_name, '^(meta|stg|dim)_')"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"CREATE TABLE {name} AS FROM src.{name} LIMIT 0")
+    con.execute("DETACH src")
+    yield con
+    con.close()
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Add rows to a table by column name; columns not given are left empty."""
+    con.register("_rows", pl.DataFrame(rows))
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+    con.unregister("_rows")
+
+
+def build_step(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run one file of queries/build/ (e.g. "20_mart_hazard.sql") as the build does."""
+    con.execute((BUILD_SQL / name).read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ def expected(raw: dict[str, pl.DataFrame], week: date, district: str | None = No
     is_open = (pl.col("found_date") <= sunday) & (
         pl.col("rectified_date").is_null() | (pl.col("rectified_date") > sunday)
     )
-    year_start = date.fromisocalendar(week.isocalendar()[0], 1, 1)
+    year_start = date(week.isocalendar().year, 1, 1)  # 今年以来: from 1 January of the week's year
     cohort = h.filter(pl.col("found_date").is_between(year_start, sunday))
     inspections = raw["insp"].filter(pl.col("week_start") == week)
     if district:

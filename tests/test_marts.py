@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 import pytest
+from conftest import build_step, insert
 
 from safetynet.demo.generate import DEFAULT_AS_OF
 from safetynet.warehouse import runner
@@ -21,7 +22,7 @@ LAST_WEEK = date(2026, 11, 23)
 WEEKS = [
     LAST_WEEK,
     date(2025, 7, 14),  # flood season
-    date(2025, 12, 29),  # ISO 2026-W01: starts in December, opens a new year-to-date
+    date(2025, 12, 29),  # ISO 2026-W01: starts on 29 December; the year to date from 1 January
     date(2024, 12, 30),  # ISO 2025-W01
     date(2024, 1, 1),  # ISO 2024-W01, both calendar and ISO year start
 ]
@@ -33,6 +34,7 @@ DISTRICT_FIGURES = [
     "overdue_end",
     "ytd_found",
     "ytd_rectified",
+    "carried_open_end",
     "items_checked",
     "items_compliant",
 ]
@@ -40,10 +42,10 @@ DISTRICT_FIGURES = [
 
 def _expected_district_week(raw: dict[str, pl.DataFrame], monday: date) -> pl.DataFrame:
     sunday = monday + timedelta(days=6)
-    iso_year = monday.isocalendar().year
+    year_start = date(monday.isocalendar().year, 1, 1)  # 1 January of the year of its label
     found, fixed = pl.col("found_date"), pl.col("rectified_date")
     is_open = (found <= sunday) & (fixed.is_null() | (fixed > sunday))
-    ytd = (found.dt.iso_year() == iso_year) & (found <= sunday)
+    ytd = found.is_between(year_start, sunday)
     hazards = (
         raw["hz"]
         .group_by("district_code")
@@ -55,6 +57,7 @@ def _expected_district_week(raw: dict[str, pl.DataFrame], monday: date) -> pl.Da
             overdue_end=(is_open & (pl.col("deadline") < sunday)).sum(),
             ytd_found=ytd.sum(),
             ytd_rectified=(ytd & fixed.is_not_null() & (fixed <= sunday)).sum(),
+            carried_open_end=(is_open & (found < year_start)).sum(),
         )
     )
     patrols = (
@@ -95,16 +98,85 @@ def test_district_week_matches_raw(con, raw: dict[str, pl.DataFrame], monday: da
     assert got.to_dicts() == expected.to_dicts()
 
 
-def test_week_one_restarts_the_year_to_date(con) -> None:
-    """ISO 2026-W01 begins on 2025-12-29: its ytd_found is that week's new hazards alone."""
-    rows = con.sql(
-        "SELECT sum(ytd_found), sum(new_hazards), any_value(iso_year), any_value(iso_week) "
-        "FROM mart_district_week WHERE week_start = $w",
+def test_week_one_counts_the_year_from_1_january(con, raw: dict[str, pl.DataFrame]) -> None:
+    """ISO 2026-W01 runs from 29 December 2025 to 4 January 2026: its year to date holds the
+    hazards found from 1 to 4 January, not the whole week's; those found on 29–31 December
+    and still open are carried over."""
+    ytd_found, new, carried, iso_year, iso_week = con.sql(
+        "SELECT sum(ytd_found), sum(new_hazards), sum(carried_open_end), any_value(iso_year), "
+        "any_value(iso_week) FROM mart_district_week WHERE week_start = $w",
         params={"w": date(2025, 12, 29)},
-    ).fetchall()
-    ytd_found, new, iso_year, iso_week = rows[0]
+    ).fetchall()[0]
+    found = raw["hazards"]["found_date"]
     assert (iso_year, iso_week) == (2026, 1)
-    assert ytd_found == new > 0
+    assert ytd_found == found.is_between(date(2026, 1, 1), date(2026, 1, 4)).sum()
+    assert 0 < ytd_found < new == found.is_between(date(2025, 12, 29), date(2026, 1, 4)).sum()
+    assert carried > 0
+
+
+def test_open_is_this_years_cohort_plus_carried_over(con) -> None:
+    """Every hazard open at a week's end was found either this year (in the year to date and not
+    rectified) or before 1 January (carried over)."""
+    broken = con.sql(
+        "SELECT count(*) FROM mart_street_week "
+        "WHERE open_end <> ytd_found - ytd_rectified + carried_open_end"
+    ).fetchall()[0][0]
+    assert broken == 0
+    assert con.sql("SELECT sum(carried_open_end) FROM mart_street_week").fetchall()[0][0] > 0
+
+
+# Constructed: one street around the new year 2026 (ISO week 1 starts on 29 December 2025) and
+# one around 2027 (1 January 2027 falls in ISO 2026-W53, which ends on Sunday 3 January).
+NEW_YEAR_HAZARDS = [  # hazard, street, found, rectified (None: still open)
+    ("h1", "S1", date(2025, 12, 10), None),
+    ("h2", "S1", date(2025, 12, 30), date(2026, 1, 6)),  # found in 2026-W01, before 1 January
+    ("h3", "S1", date(2026, 1, 1), date(2026, 1, 4)),  # rectified on the Sunday of W01
+    ("h4", "S1", date(2026, 1, 2), date(2026, 1, 5)),
+    ("h5", "S1", date(2025, 12, 28), date(2026, 1, 2)),  # the Sunday of 2025-W52
+    ("h6", "S2", date(2027, 1, 2), None),  # in 2026-W53, found in 2027
+    ("h7", "S2", date(2026, 12, 30), date(2027, 1, 5)),
+    ("h8", "S2", date(2026, 6, 1), None),
+]
+NEW_YEAR_WEEKS = {  # (street, Monday): ytd_found, ytd_rectified, carried_open_end, open_end
+    ("S1", date(2025, 12, 8)): (1, 0, 0, 1),
+    ("S1", date(2025, 12, 22)): (2, 0, 0, 2),
+    ("S1", date(2025, 12, 29)): (2, 1, 2, 3),  # 2026-W01: h3, h4 found; h1, h2 carried
+    ("S1", date(2026, 1, 5)): (2, 2, 1, 1),
+    ("S2", date(2026, 12, 21)): (1, 0, 0, 1),
+    ("S2", date(2026, 12, 28)): (3, 0, 0, 3),  # 2026-W53: from 1 January 2026 to 3 January 2027
+    ("S2", date(2027, 1, 4)): (1, 0, 1, 2),  # 2027-W01: h6 from 1 January 2027; h8 carried
+}
+
+
+def test_year_to_date_starts_on_1_january_constructed(blank: duckdb.DuckDBPyConnection) -> None:
+    first, last = date(2025, 12, 8), date(2027, 1, 4)
+    mondays = [first + timedelta(weeks=k) for k in range((last - first).days // 7 + 1)]
+    insert(blank, "meta_build", [{"as_of": last + timedelta(days=6)}])
+    insert(blank, "dim_week", [
+        {"week_start": m, "week_end": m + timedelta(days=6), "iso_year": m.isocalendar().year,
+         "iso_week": m.isocalendar().week}
+        for m in mondays
+    ])  # fmt: skip
+    insert(blank, "dim_street", [{"street_code": s, "district_code": "D"} for s in ("S1", "S2")])
+    insert(blank, "dim_grid", [
+        {"grid_code": f"G{s}", "street_code": s, "community_code": "C", "district_code": "D"}
+        for s in ("S1", "S2")
+    ])  # fmt: skip
+    insert(blank, "stg_hazards", [
+        {"hazard_id": h, "grid_code": f"G{s}", "category": "fire", "severity": "general",
+         "found_date": found, "deadline": found + timedelta(days=7), "rectified_date": fixed}
+        for h, s, found, fixed in NEW_YEAR_HAZARDS
+    ])  # fmt: skip
+    build_step(blank, "20_mart_hazard.sql")
+    build_step(blank, "30_mart_street_week.sql")
+    got = {
+        (s, w): tuple(figures)
+        for s, w, *figures in blank.sql(
+            "SELECT street_code, week_start, ytd_found, ytd_rectified, carried_open_end, open_end "
+            "FROM mart_street_week"
+        ).fetchall()
+    }
+    assert {key: got[key] for key in NEW_YEAR_WEEKS} == NEW_YEAR_WEEKS
 
 
 def test_street_weeks_sum_to_district_weeks(con) -> None:
@@ -190,6 +262,7 @@ FIGURE_COLUMNS = [
     "ytd_found",
     "ytd_rectified",
     "rectification_rate",
+    "carried_over_open",
     "items_checked",
     "items_compliant",
     "compliance_rate",
@@ -202,6 +275,7 @@ COUNTS = [
     "overdue",
     "ytd_found",
     "ytd_rectified",
+    "carried_over_open",
     "items_checked",
     "items_compliant",
 ]

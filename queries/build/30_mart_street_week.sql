@@ -1,32 +1,60 @@
 -- Street × ISO week: hazards found, rectified, open, overdue, the year-to-date rectification
--- rate, and grid patrols. Every week of dim_week appears for every street, zeros included.
+-- rate, hazards carried over open from earlier years, and grid patrols. Every week of dim_week
+-- appears for every street, zeros included.
 --
--- Stock figures (open, major open, overdue) are read at the end of the week (Sunday) and built
--- as running sums of +1/−1 steps: a hazard is open at the end of week W when it was found by
--- then and not yet rectified, i.e. from its found week up to (not including) its rectified
--- week; it is overdue from the first week ending after its deadline up to its rectified week.
+-- Stock figures are read at the end of the week (Sunday) and built as running sums of +1/−1
+-- steps: a hazard counts towards a figure from one week up to (not including) another, e.g. it
+-- is open at the end of week W from its found week up to its rectified week, and overdue from
+-- the first week ending after its deadline up to its rectified week.
 --
--- Year-to-date cohort (the way Chinese reports count "今年以来"): of hazards found in the ISO
--- year of week W up to the end of W, how many were rectified by the end of W.
+-- Year-to-date cohort (the way Chinese reports count "今年以来"): week W of ISO year Y (the year
+-- of its label, "2026年第48周") counts the hazards found from 1 January of Y up to W's Sunday
+-- (ytd_found), and of those the ones rectified by that Sunday (ytd_rectified). So a hazard
+-- found in calendar year y is in the cohort from its found week up to the first week of ISO
+-- year y + 1 (the week holding 4 January), and rectified in it from its rectified week up to the
+-- same week. ISO week 1 can start on 29–31 December: hazards found on those days are in no
+-- year's cohort, and count as carried over while they stay open. Carried over (往年结转未整改):
+-- open at W's Sunday and found before 1 January of Y, i.e. from the first week of ISO year
+-- y + 1 up to the rectified week. Hence, every week: open_end = ytd_found − ytd_rectified +
+-- carried_open_end.
 
 CREATE TABLE mart_street_week AS
-WITH steps AS (
-    SELECT street_code, found_week AS week_start,
-           1 AS d_open, (severity = 'major')::INTEGER AS d_major, 0 AS d_overdue
+WITH hazards AS (
+    SELECT *, date_trunc('week', make_date(year(found_date) + 1, 1, 4))::DATE AS next_year_week
     FROM mart_hazard
+),
+-- Each figure a hazard counts towards, from week `since` up to week `until` (NULL: for good).
+spans AS (
+    SELECT street_code, 'open_end' AS figure, found_week AS since, rectified_week AS until
+    FROM hazards
     UNION ALL
-    SELECT street_code, rectified_week, -1, -(severity = 'major')::INTEGER, 0
-    FROM mart_hazard WHERE rectified_week IS NOT NULL
+    SELECT street_code, 'major_open_end', found_week, rectified_week
+    FROM hazards WHERE severity = 'major'
     UNION ALL
-    SELECT street_code, overdue_week, 0, 0, 1
-    FROM mart_hazard WHERE rectified_week IS NULL OR overdue_week < rectified_week
+    SELECT street_code, 'overdue_end', overdue_week, rectified_week FROM hazards
     UNION ALL
-    SELECT street_code, rectified_week, 0, 0, -1
-    FROM mart_hazard WHERE overdue_week < rectified_week
+    SELECT street_code, 'ytd_found', found_week, next_year_week FROM hazards
+    UNION ALL
+    SELECT street_code, 'ytd_rectified', rectified_week, next_year_week
+    FROM hazards WHERE rectified_week IS NOT NULL
+    UNION ALL
+    SELECT street_code, 'carried_open_end', next_year_week, rectified_week FROM hazards
+),
+steps AS (
+    SELECT street_code, since AS week_start, figure, 1 AS d
+    FROM spans WHERE until IS NULL OR since < until
+    UNION ALL
+    SELECT street_code, until, figure, -1
+    FROM spans WHERE since < until
 ),
 step_sums AS (
     SELECT street_code, week_start,
-           sum(d_open) AS d_open, sum(d_major) AS d_major, sum(d_overdue) AS d_overdue
+           sum(d) FILTER (WHERE figure = 'open_end') AS d_open,
+           sum(d) FILTER (WHERE figure = 'major_open_end') AS d_major,
+           sum(d) FILTER (WHERE figure = 'overdue_end') AS d_overdue,
+           sum(d) FILTER (WHERE figure = 'ytd_found') AS d_ytd_found,
+           sum(d) FILTER (WHERE figure = 'ytd_rectified') AS d_ytd_rectified,
+           sum(d) FILTER (WHERE figure = 'carried_open_end') AS d_carried
     FROM steps GROUP BY ALL
 ),
 found AS (
@@ -35,9 +63,7 @@ found AS (
     FROM mart_hazard GROUP BY ALL
 ),
 fixed AS (
-    SELECT street_code, rectified_week AS week_start, count(*) AS rectified,
-           -- rectified in the ISO year it was found: enters the year-to-date numerator here
-           count(*) FILTER (WHERE isoyear(rectified_week) = isoyear(found_week)) AS d_ytd_rectified
+    SELECT street_code, rectified_week AS week_start, count(*) AS rectified
     FROM mart_hazard WHERE rectified_week IS NOT NULL GROUP BY ALL
 ),
 patrol AS (
@@ -59,8 +85,9 @@ SELECT sp.street_code, sp.district_code, sp.week_start, sp.week_end, sp.iso_year
        sum(coalesce(s.d_open, 0)) OVER running ::INTEGER AS open_end,
        sum(coalesce(s.d_major, 0)) OVER running ::INTEGER AS major_open_end,
        sum(coalesce(s.d_overdue, 0)) OVER running ::INTEGER AS overdue_end,
-       sum(coalesce(f.new_hazards, 0)) OVER year_to_date ::INTEGER AS ytd_found,
-       sum(coalesce(x.d_ytd_rectified, 0)) OVER year_to_date ::INTEGER AS ytd_rectified,
+       sum(coalesce(s.d_ytd_found, 0)) OVER running ::INTEGER AS ytd_found,
+       sum(coalesce(s.d_ytd_rectified, 0)) OVER running ::INTEGER AS ytd_rectified,
+       sum(coalesce(s.d_carried, 0)) OVER running ::INTEGER AS carried_open_end,
        coalesce(p.grids_patrolled, 0)::INTEGER AS grids_patrolled,
        coalesce(p.patrols, 0)::INTEGER AS patrols,
        coalesce(p.items_checked, 0)::BIGINT AS items_checked,
@@ -70,6 +97,5 @@ LEFT JOIN step_sums s USING (street_code, week_start)
 LEFT JOIN found f USING (street_code, week_start)
 LEFT JOIN fixed x USING (street_code, week_start)
 LEFT JOIN patrol p USING (street_code, week_start)
-WINDOW running AS (PARTITION BY sp.street_code ORDER BY sp.week_start),
-       year_to_date AS (PARTITION BY sp.street_code, sp.iso_year ORDER BY sp.week_start)
+WINDOW running AS (PARTITION BY sp.street_code ORDER BY sp.week_start)
 ORDER BY sp.district_code, sp.street_code, sp.week_start;

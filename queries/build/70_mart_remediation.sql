@@ -7,7 +7,10 @@
 -- hazard was found, rectified or open that week (no row = all zeros). Flows are counted in the
 -- week; stocks are read at the week's end (Sunday, S):
 --   found, rectified     found / rectified from Monday to Sunday
+--   rectified_on_time    rectified from Monday to Sunday, on or before its deadline (按期)
 --   open_end             found by S and not rectified by S
+--   carried_open_end     open at S and found before 1 January of the week's ISO year
+--                        (往年结转未整改, as in mart_street_week)
 --   overdue_end          open at S and its deadline before S (deadline < S)
 --   open_0_7 … over_90   open at S, by whole days since found (S − found_date): 0–7, 8–30,
 --                        31–90, over 90
@@ -32,8 +35,9 @@ open_weeks AS (
 ),
 open_at_end AS (
     SELECT street_code, district_code, category, severity, week_start,
-           0 AS found, 0 AS rectified,
+           0 AS found, 0 AS rectified, 0 AS on_time,
            1 AS is_open,
+           (found_date < make_date(isoyear(week_start), 1, 1))::INTEGER AS is_carried,
            (deadline < week_start + 6)::INTEGER AS is_overdue,
            week_start + 6 - found_date AS age,
            supervision_level
@@ -41,12 +45,12 @@ open_at_end AS (
 ),
 events AS (
     SELECT street_code, district_code, category, severity, found_week AS week_start,
-           1 AS found, 0 AS rectified, 0 AS is_open, 0 AS is_overdue, NULL AS age,
-           NULL AS supervision_level
+           1 AS found, 0 AS rectified, 0 AS on_time, 0 AS is_open, 0 AS is_carried,
+           0 AS is_overdue, NULL AS age, NULL AS supervision_level
     FROM mart_hazard, last WHERE found_week <= last_week
     UNION ALL
     SELECT street_code, district_code, category, severity, rectified_week,
-           0, 1, 0, 0, NULL, NULL
+           0, 1, (rectified_date <= deadline)::INTEGER, 0, 0, 0, NULL, NULL
     FROM mart_hazard, last WHERE rectified_week <= last_week
     UNION ALL
     SELECT * FROM open_at_end
@@ -55,7 +59,9 @@ counts AS (
     SELECT street_code, district_code, category, severity, week_start,
            sum(found) AS found,
            sum(rectified) AS rectified,
+           sum(on_time) AS rectified_on_time,
            sum(is_open) AS open_end,
+           sum(is_carried) AS carried_open_end,
            sum(is_overdue) AS overdue_end,
            count(*) FILTER (WHERE age <= 7) AS open_0_7,
            count(*) FILTER (WHERE age BETWEEN 8 AND 30) AS open_8_30,
@@ -77,16 +83,17 @@ JOIN dim_week w USING (week_start)
 -- the row groups of other weeks.
 ORDER BY c.week_start;
 
--- mart_rectified: rectified hazards counted by street × category × severity × week found × week
--- rectified × whole days from found to rectified. Two figures of a window of weeks [a, b] come
--- from it, both from the rows with rectified_week between a and b (hence the order): the cohort's
--- rectified (found_week ≥ a as well), and the histogram of days to rectify of the hazards
--- rectified in the window, whose median and 90th percentile are exact (days are whole numbers).
+-- mart_rectified: hazards rectified in a week of dim_week, counted by street × category ×
+-- severity × week found × week rectified × whole days from found to rectified. Two figures of a
+-- window of weeks [a, b] come from it, both from the rows with rectified_week between a and b
+-- (hence the order): the cohort's rectified (found_week ≥ a as well), and the histogram of days
+-- to rectify of the hazards rectified in the window, whose median and 90th percentile are exact
+-- (days are whole numbers).
 CREATE TABLE mart_rectified AS
 SELECT street_code, district_code, category, severity, found_week, rectified_week,
        days_to_rectify, count(*)::INTEGER AS hazards
 FROM mart_hazard
-WHERE rectified_week IS NOT NULL
+WHERE rectified_week <= (SELECT max(week_start) FROM dim_week)
 GROUP BY ALL
 ORDER BY rectified_week;
 
@@ -108,15 +115,20 @@ WHERE h.supervision_level IS NOT NULL
 ORDER BY h.found_date, h.hazard_id;
 
 -- The two pieces every remediation page query shares, as table macros so they are written once.
--- Parameters: level ('all', 'district', 'street', 'community', 'grid', 'category', 'severity')
--- and the filters district, street, category, severity ('' for all), as the queries take them.
+-- Parameters: level ('all', 'city', 'district', 'street', 'community', 'grid', 'category',
+-- 'severity') and the filters district, street, category, severity ('' for all), as the queries
+-- take them.
 
 -- remediation_groups: the rows of a result, zeros included: every place under the filters, or
--- every category or severity that occurs in the data ('all': one group).
+-- every category or severity that occurs in the data ('all': one group; 'city': one group, the
+-- city 410100 郑州市, as queries/figures.sql names it).
 CREATE MACRO remediation_groups(p_level, p_district, p_street, p_category, p_severity) AS TABLE
     SELECT 'all' AS group_code, NULL::VARCHAR AS group_name,
            NULL::VARCHAR AS district_code, NULL::VARCHAR AS street_code
     WHERE p_level = 'all'
+    UNION ALL
+    SELECT '410100', '郑州市', NULL, NULL
+    WHERE p_level = 'city'
     UNION ALL
     SELECT district_code, name_zh, district_code, NULL
     FROM dim_district
@@ -146,11 +158,11 @@ CREATE MACRO remediation_groups(p_level, p_district, p_street, p_category, p_sev
       AND (p_severity = '' OR severity = p_severity);
 
 -- remediation_week_rows: the rows of mart_remediation_week under the filters, each labelled
--- with the group it counts towards (for district, street, category, severity and 'all').
+-- with the group it counts towards (for city, district, street, category, severity and 'all').
 CREATE MACRO remediation_week_rows(p_level, p_district, p_street, p_category, p_severity) AS TABLE
     SELECT CASE p_level WHEN 'district' THEN district_code WHEN 'street' THEN street_code
                         WHEN 'category' THEN category WHEN 'severity' THEN severity
-                        ELSE 'all' END AS group_code,
+                        WHEN 'city' THEN '410100' ELSE 'all' END AS group_code,
            *
     FROM mart_remediation_week
     WHERE (p_district = '' OR district_code = p_district)

@@ -101,8 +101,8 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "rectification_rate", "隐患整改率", "Rectification rate", "%", "%", True, "down",
-        "年内累计：本年（ISO年）以来发现的隐患中，截至周末已整改的比例。",
-        "Year to date: of hazards found since the start of the ISO year, the share rectified by the end of the week.",
+        "今年以来：本年1月1日至本周日发现的隐患中，截至本周日已整改的比例。年初几周的隐患多为新近发现、尚未到整改用时，比率偏低属正常。",
+        "Year to date: of hazards found from 1 January of the week's year to its Sunday, the share rectified by that Sunday. In the first weeks of a year the cohort is young (most of it was found days ago), so the rate reads low.",
     ),
     Figure(
         "overdue", "逾期未整改", "Overdue", "处", "", False, "up",
