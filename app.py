@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from safetynet.app import db, ui
+from safetynet.app import db, navigation, ui
 from safetynet.app.labels import LANGS, t
 
 st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout="wide")
@@ -11,12 +11,7 @@ st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout
 # the widgets other ids on the first run of a fresh server, and a visitor's first choice is lost.
 lang = st.session_state.get("lang", st.query_params.get("lang", "zh"))
 lang = lang if lang in LANGS else "zh"
-pages = [
-    st.Page(
-        "pages/overview.py", title=t("overview", lang), icon="🏙️", url_path="overview", default=True
-    ),
-]
-navigation = st.navigation(pages)
+page = st.navigation(navigation.pages(lang))
 
 try:
     view = ui.sidebar()
@@ -25,4 +20,4 @@ except db.NoWarehouse:
     st.stop()
 
 ui.remember(view)
-navigation.run()
+page.run()

@@ -1,62 +1,88 @@
-"""总览 Overview: the state of the city (or one unit) in the chosen week, and where it is worst."""
+"""总览 Overview: the state of the city (or one unit) in the chosen week, what needs attention now,
+and where it is worst."""
 
 import streamlit as st
 
-from safetynet.app import charts, fmt, ui, views
+from safetynet.app import colours, fmt, maps, ui, views
+from safetynet.app.charts import common as charts
 from safetynet.app.labels import FIGURES, FIGURES_BY_KEY, t
 
 view = ui.current_view()
 lang = view.lang
-period = view.week_label + fmt.aside(fmt.week_span(view.week, view.week_end, lang), lang)
-
-st.title(f"{ui.place_name(view)} · {t('overview', lang)}")
-st.caption(f"{t('period', lang)}：{period}" if lang == "zh" else f"{t('period', lang)}: {period}")
+ui.header(view, "overview")
 
 st.subheader(t("headline", lang))
+weeks = views.trend(view.district, view.week)
 now, before = ui.this_and_last_week(views.headline(view.district, view.week))
+recent = weeks.filter(weeks["week_start"] >= ui.spark_weeks(view.week))
 for column, figure in zip(st.columns(len(FIGURES)), FIGURES, strict=True):
     with column:
-        ui.metric(figure, now, before, lang)
+        ui.metric(figure, now, before, lang, recent[figure.key].to_list())
+st.caption(t("spark_note", lang))
 
-chosen = st.selectbox(
-    t("map_metric", lang),
-    [f.key for f in FIGURES],
-    index=1,
-    key="overview_figure",
-    format_func=lambda key: FIGURES_BY_KEY[key].name(lang),
-)
-figure = FIGURES_BY_KEY[chosen]
-per_capita = not figure.rate
-measure = figure.name(lang) + (fmt.aside(t("per_100k", lang), lang) if per_capita else "")
+st.subheader(t("signals", lang))
+ui.signals(views.signals(view.district), view)
 
+ui.choice("figure", [f.key for f in FIGURES], "open_hazards", lang)
+figure = FIGURES_BY_KEY[
+    st.selectbox(
+        t("map_metric", lang),
+        [f.key for f in FIGURES],
+        key="figure",
+        format_func=lambda key: FIGURES_BY_KEY[key].name(lang),
+    )
+]
+per_capita = not figure.rate  # counts are compared per 100,000 residents
+column = figure.key + ("_per_100k" if per_capita else "")
+unit = ui.figure_unit(figure, lang, per_capita)
+shown = ui.value_formatter(figure, lang)
+names = "name_zh" if lang == "zh" else "name_en"
+
+units = views.ranking(views.CITY, view.week)
 left, right = st.columns([3, 2])
 with left:
-    units = views.ranking(views.CITY, view.week)
-    column = figure.key + ("_per_100k" if per_capita else "")
-    st.markdown(f"**{t('map_title', lang, figure=measure)} · {view.week_label}**")
+    st.markdown(f"**{t('map_title', lang, figure=figure.name(lang))} · {view.week_label}**")
+    values = dict(zip(units["place_code"], units[column], strict=True))
+    classes = colours.classes(list(values.values()), figure.worse_when)
+    tips = {code: ui.figure_tip(figure, v, lang, per_capita) for code, v in values.items()}
     st.pydeck_chart(
-        charts.district_map(
-            views.districts(),
-            dict(zip(units["place_code"], units[column], strict=True)),
-            figure,
-            lang,
-            view.district,
-            per_capita,
-        ),
+        maps.figure_map(views.districts(), values, classes, tips, lang, view.district),
         height=460,
     )
-    st.caption(t("map_note", lang))
+    ui.legend(ui.class_legend(f"{figure.name(lang)}（{unit}）", classes, shown, lang))
+    st.caption(ui.chart_note(view, view.period, unit) + " · " + t("map_note", lang))
 with right:
-    level = t("level_street" if view.district else "level_district", lang)
-    # Two lines: plotly titles do not wrap, and the ranking sits in the narrow column.
-    title = f"{t('ranking_title', lang, level=level, figure=measure)}<br>{view.week_label}"
     places = views.ranking(view.district, view.week) if view.district else units
-    st.plotly_chart(charts.ranking(places, figure, lang, title, per_capita), width="stretch")
+    places = places.sort(column, descending=figure.worse_when != "down", nulls_last=True)
+    place_classes = colours.classes(places[column].to_list(), figure.worse_when)
+    level = t("level_street" if view.district else "level_district", lang)
+    st.plotly_chart(
+        charts.ranking(
+            places[names].to_list(),
+            places[column].to_list(),
+            [place_classes.colour(v) for v in places[column]],
+            [shown(v) for v in places[column]],
+            t("ranking_title", lang, level=level, figure=figure.name(lang)),
+            ui.chart_note(view, view.week_label, unit, sep="<br>"),
+            rate=figure.rate,
+        ),
+        width="stretch",
+    )
 
-weeks = views.trend(view.district, view.week)
 first = weeks.row(0, named=True)
 span = f"{fmt.week(first['iso_year'], first['iso_week'], lang)}—{view.week_label}"
-title = f"{t('trend_title', lang, figure=figure.name(lang))} · {span}"
-st.plotly_chart(charts.trend(weeks, figure, lang, title), width="stretch")
+st.plotly_chart(
+    charts.trend(
+        weeks["week_start"].to_list(),
+        weeks[figure.key].to_list(),
+        [fmt.week(y, w, lang) for y, w in zip(weeks["iso_year"], weeks["iso_week"], strict=True)],
+        [shown(v) for v in weeks[figure.key]],
+        t("trend_title", lang, figure=figure.name(lang)),
+        ui.chart_note(view, span, ui.figure_unit(figure, lang)),
+        lang,
+        rate=figure.rate,
+    ),
+    width="stretch",
+)
 
 ui.footer(view)

@@ -4,6 +4,7 @@
 --   $district   a unit's code to keep only its communities, or '' for all
 -- example: {"indicator": "team_members", "district": "410105"}
 SELECT v.indicator, i.name_zh AS indicator_zh, i.name_en AS indicator_en, i.value_unit,
+       i.value_unit_zh, i.norm_value,
        i.period_start, i.period_end, i.as_of,
        v.place_code, coalesce(c.name_zh, dd.name_zh) AS name_zh, c.street_code, v.district_code,
        v.population, v.value, v.resource,

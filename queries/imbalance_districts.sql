@@ -4,6 +4,7 @@
 --   $indicator  an indicator key (mart_imbalance.indicator)
 -- example: {"indicator": "shelter_access"}
 SELECT d.indicator, i.name_zh AS indicator_zh, i.name_en AS indicator_en, i.value_unit,
+       i.value_unit_zh, i.norm_value,
        i.period_start, i.period_end, i.as_of,
        d.district_code, d.name_zh, d.name_en, d.units, d.population, d.resource,
        d.value, i.mean_value AS city_value, d.value_to_mean,

@@ -4,7 +4,7 @@
 --   $indicator  one indicator key (mart_imbalance.indicator, e.g. 'shelter_access'), or '' for all
 -- Every row carries what it counts (units, population, value unit) and its period.
 -- example: {"indicator": ""}
-SELECT indicator, name_zh, name_en, level, value_unit, period_start, period_end, as_of,
+SELECT indicator, name_zh, name_en, level, value_unit, value_unit_zh, period_start, period_end, as_of,
        units, population, mean_value, min_value, max_value, units_at_zero,
        gini, theil, theil_between, theil_within, between_share, cv,
        CASE WHEN theil IS NULL THEN NULL

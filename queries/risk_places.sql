@@ -5,8 +5,11 @@
 --              level 'district'), or '' for the whole city
 --   $month     any day of the month (the month's first day, say); the as-of month is read at the
 --              as-of date: period_end and is_partial say so
--- Streets and districts are population-weighted means of their communities' scores.
--- example: {"level": "street", "district": "410105", "month": "2026-11-01"}
+--   $limit     how many rows at most, highest risk first (the 20 riskiest communities, say)
+-- Streets and districts are population-weighted means of their communities' scores; lon and
+-- lat (GCJ-02) are given for communities only, for the map.
+-- example: {"level": "street", "district": "410105", "month": "2026-11-01", "limit": 1000}
+-- example: {"level": "community", "district": "", "month": "2026-11-01", "limit": 20}
 WITH rows AS (
     SELECT level, place_code, district_code, street_code, month, period_end, is_partial,
            communities, population, open_hazards, open_major,
@@ -29,13 +32,16 @@ WITH rows AS (
       AND ($district = '' OR district_code = $district)
 ),
 names AS (
-    SELECT district_code AS place_code, name_zh, name_en FROM dim_district
+    SELECT district_code AS place_code, name_zh, name_en, NULL AS lon, NULL AS lat
+    FROM dim_district
     UNION ALL
-    SELECT street_code, name_zh, name_zh FROM dim_street
+    SELECT street_code, name_zh, name_zh, NULL, NULL FROM dim_street
     UNION ALL
-    SELECT community_code, name_zh, name_zh FROM dim_community
+    SELECT community_code, name_zh, name_zh, lon, lat FROM dim_community
 )
 SELECT r.level, r.place_code, n.name_zh, n.name_en, r.district_code, r.street_code,
+       d.name_zh AS district_name, s.name_zh AS street_name,
+       n.lon::DOUBLE AS lon, n.lat::DOUBLE AS lat,
        r.month, r.period_end, r.is_partial,
        r.communities, r.population::BIGINT AS population, r.open_hazards, r.open_major,
        r.risk, r.risk_class, r.risk_class_zh, r.risk_class_en, r.risk_colour,
@@ -44,4 +50,7 @@ SELECT r.level, r.place_code, n.name_zh, n.name_en, r.district_code, r.street_co
        row_number() OVER (ORDER BY r.risk DESC, r.place_code)::INTEGER AS rank
 FROM rows r
 JOIN names n USING (place_code)
-ORDER BY rank;
+LEFT JOIN dim_district d ON d.district_code = r.district_code
+LEFT JOIN dim_street s ON s.street_code = r.street_code
+ORDER BY rank
+LIMIT $limit;

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from safetynet.analytics import alerts
+from safetynet.analytics import alerts, hexes
 from safetynet.demo.generate import demo_manifest
 from safetynet.warehouse import staging, store
 from safetynet.warehouse.checks import find_problems, mart_checks, raise_if, row_checks
@@ -54,6 +54,7 @@ def _fill(
             bar.set_postfix_str(step.stem)
             con.execute(step.read_text(encoding="utf-8"))
             bar.update()
+        hexes.build_hexes(con)
         alerts.build_signals(con)
         raise_if(find_problems(con, mart_checks(con)))
 

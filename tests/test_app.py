@@ -100,7 +100,13 @@ def test_the_link_the_app_writes_reopens_the_same_view(served):
     # script under st.navigation, so widgets of app.py cannot be driven from here.
     first = _run(week="2026-W45", district="410102", lang="en")
     link = dict(first.query_params)
-    assert link == {"lang": "en", "week": "2026-W45", "district": "410102"}
+    # the page's own choice (the figure on the map) joins the shared ones
+    assert link == {
+        "lang": "en",
+        "week": "2026-W45",
+        "district": "410102",
+        "figure": "open_hazards",
+    }
     again = _run(**link)
     assert again.title[0].value == first.title[0].value == "Zhongyuan · Overview"
     assert _metric_values(again) == _metric_values(first)
@@ -142,7 +148,11 @@ def test_trend_covers_26_weeks_ending_with_the_chosen_week(served):
     weeks = trend["data"][0]["x"]
     assert len(weeks) == 26
     assert weeks[-1].startswith(date.fromisocalendar(2026, 30, 1).isoformat())
-    assert "2026年第5周—2026年第30周" in trend["layout"]["title"]["text"]
+    # the title says what is counted; the subtitle its unit, period and as-of date
+    assert trend["layout"]["title"]["text"] == "未整改隐患趋势（近26周）"
+    subtitle = trend["layout"]["title"]["subtitle"]["text"]
+    assert "单位：处" in subtitle and "2026年第5周—2026年第30周" in subtitle
+    assert "数据截至 2026年11月29日" in subtitle
 
 
 def test_overview_page_runs_through_navigation(served):

@@ -191,9 +191,12 @@ def test_map_is_drawn(page: Page, app: str) -> None:
     image = Image.open(BytesIO(deck.screenshot())).convert("RGB")
     pixels = list(image.get_flattened_data())
     assert len(set(pixels)) > 50, "the map canvas is (nearly) blank"
-    # the districts are filled with the warning scale: a good share of the pixels are coloured
-    coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 60)
-    assert coloured > 0.1 * len(pixels), f"only {coloured} of {len(pixels)} pixels are coloured"
+    # the districts are filled with the purple classes: a good share of the pixels are not the
+    # white ground, and some are the darker classes (blue well above red and green)
+    filled = sum(1 for r, g, b in pixels if min(r, g, b) < 235)
+    assert filled > 0.2 * len(pixels), f"only {filled} of {len(pixels)} pixels are filled"
+    purple = sum(1 for r, g, b in pixels if b - g > 40 and b > r)
+    assert purple > 0.02 * len(pixels), f"only {purple} of {len(pixels)} pixels are purple"
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -491,7 +491,9 @@ def _rebuild_risk(db: duckdb.DuckDBPyConnection) -> None:
 
 def test_risk_places_ranks_one_level(con) -> None:
     month = date(2026, 11, 1)
-    got = runner.run(con, "risk_places", {"level": "district", "district": "", "month": month})
+    got = runner.run(
+        con, "risk_places", {"level": "district", "district": "", "month": month, "limit": 100}
+    )
     want = _sql(
         con, "SELECT place_code, risk FROM mart_risk_place_current WHERE level = 'district'"
     )
@@ -500,10 +502,21 @@ def test_risk_places_ranks_one_level(con) -> None:
     assert got["rank"].to_list() == list(range(1, 13))
     assert got["name_zh"].null_count() == 0 and (got["period_end"] == AS_OF).all()
     one = runner.run(
-        con, "risk_places", {"level": "community", "district": "410105", "month": month}
+        con,
+        "risk_places",
+        {"level": "community", "district": "410105", "month": month, "limit": 10_000},
     )
     n = _sql(con, "SELECT count(*) AS n FROM dim_community WHERE district_code = '410105'")["n"][0]
     assert one.height == n and (one["district_code"] == "410105").all()
+    top = runner.run(
+        con, "risk_places", {"level": "community", "district": "", "month": month, "limit": 20}
+    )
+    riskiest = _sql(
+        con,
+        "SELECT risk FROM mart_risk_community_current ORDER BY risk DESC LIMIT 20",
+    )
+    assert top["risk"].to_list() == riskiest["risk"].to_list()
+    assert top["rank"].to_list() == list(range(1, 21))
 
 
 def test_risk_trend_and_components_of_a_community(con) -> None:

@@ -16,8 +16,22 @@ grids AS (
            count(*) FILTER (WHERE grid_type = 'dedicated') AS dedicated_grids,
            sum(workers) AS grid_workers,
            count(*) FILTER (WHERE has_group) AS grids_with_group,
-           count(*) FILTER (WHERE has_squad) AS grids_with_squad
+           count(*) FILTER (WHERE has_squad) AS grids_with_squad,
+           -- the "1+5" mechanism: a full-time group in each first-level (community or rural)
+           -- grid, a squad in each micro-grid; dedicated grids need neither
+           count(*) FILTER (WHERE grid_type IN ('community', 'rural') AND has_group)
+               AS first_level_with_group,
+           count(*) FILTER (WHERE grid_type = 'micro' AND has_squad) AS micro_with_squad,
+           count(*) FILTER (WHERE grid_type <> 'dedicated' AND NOT has_group AND NOT has_squad)
+               AS grids_without_team
     FROM dim_grid GROUP BY ALL
+),
+patrolled AS (
+    SELECT g.community_code, count(DISTINCT i.grid_code) AS grids_patrolled_4w
+    FROM stg_inspections i
+    JOIN dim_grid g USING (grid_code), m
+    WHERE i.week_start > m.last_week - INTERVAL 4 WEEK AND i.week_start <= m.last_week
+    GROUP BY ALL
 ),
 hazards AS (
     SELECT community_code,
@@ -46,7 +60,9 @@ drills AS (
            count(*) FILTER (WHERE kind = 'drill') AS drills_12m,
            count(*) FILTER (WHERE kind = 'training') AS trainings_12m,
            sum(participants) AS participants_12m,
-           sum(social_orgs) AS social_org_turnouts_12m
+           sum(social_orgs) AS social_org_turnouts_12m,
+           count(*) AS events_12m,
+           count(*) FILTER (WHERE social_orgs > 0) AS events_with_orgs_12m
     FROM stg_drills, m WHERE held_date > m.as_of - 365 GROUP BY ALL
 ),
 last_drill AS (
@@ -73,6 +89,10 @@ SELECT c.community_code, c.street_code, c.district_code, c.name_zh, c.kind,
        coalesce(g.grid_workers, 0)::INTEGER AS grid_workers,
        coalesce(g.grids_with_group, 0)::INTEGER AS grids_with_group,
        coalesce(g.grids_with_squad, 0)::INTEGER AS grids_with_squad,
+       coalesce(g.first_level_with_group, 0)::INTEGER AS first_level_with_group,
+       coalesce(g.micro_with_squad, 0)::INTEGER AS micro_with_squad,
+       coalesce(g.grids_without_team, 0)::INTEGER AS grids_without_team,
+       coalesce(pa.grids_patrolled_4w, 0)::INTEGER AS grids_patrolled_4w,
        coalesce(h.open_hazards, 0)::INTEGER AS open_hazards,
        coalesce(h.major_open, 0)::INTEGER AS major_open,
        coalesce(h.overdue, 0)::INTEGER AS overdue,
@@ -86,6 +106,8 @@ SELECT c.community_code, c.street_code, c.district_code, c.name_zh, c.kind,
        coalesce(d.trainings_12m, 0)::INTEGER AS trainings_12m,
        coalesce(d.participants_12m, 0)::INTEGER AS participants_12m,
        coalesce(d.social_org_turnouts_12m, 0)::INTEGER AS social_org_turnouts_12m,
+       coalesce(d.events_12m, 0)::INTEGER AS events_12m,
+       coalesce(d.events_with_orgs_12m, 0)::INTEGER AS events_with_orgs_12m,
        ld.last_drill,
        coalesce(t.teams, 0)::INTEGER AS teams,
        coalesce(t.team_members, 0)::INTEGER AS team_members,
@@ -99,6 +121,7 @@ SELECT c.community_code, c.street_code, c.district_code, c.name_zh, c.kind,
        r.last_assessed
 FROM dim_community c
 LEFT JOIN grids g USING (community_code)
+LEFT JOIN patrolled pa USING (community_code)
 LEFT JOIN hazards h USING (community_code)
 LEFT JOIN patrols p USING (community_code)
 LEFT JOIN vulnerable v USING (community_code)

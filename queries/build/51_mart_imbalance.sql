@@ -12,28 +12,32 @@
 -- "X% of the imbalance in <topic> lies between districts".
 CREATE TABLE mart_imbalance_indicator AS
 WITH listed(indicator, sort_key, level, name_zh, name_en, topic_zh, topic_en, value_unit,
-            resource_unit, period) AS (
+            value_unit_zh, resource_unit, period) AS (
     VALUES
     ('stock', 10, 'community', '应急物资储备达标率', 'Supplies against the norm',
      '应急物资储备', 'emergency supplies', 'share of the norm (mean of items, each capped at 1)',
-     'residents covered', 'as_of'),
+     '达标比例（各类物资封顶为1后平均）', 'residents covered', 'as_of'),
     ('flood_stock', 20, 'community', '防汛物资储备达标率', 'Flood supplies against the norm',
      '防汛物资储备', 'flood supplies', 'share of the norm (mean of flood items, each capped at 1)',
-     'residents covered', 'as_of'),
+     '达标比例（各类防汛物资封顶为1后平均）', 'residents covered', 'as_of'),
     ('team_members', 30, 'community', '每千人应急队伍人数', 'Team members per 1,000 residents',
-     '应急队伍力量', 'emergency team members', 'members per 1,000 residents', 'members', 'as_of'),
+     '应急队伍力量', 'emergency team members', 'members per 1,000 residents', '人/千人',
+     'members', 'as_of'),
     ('shelter_access', 40, 'community', '人均可达避难场所容量', 'Shelter places within reach per resident',
-     '避难场所', 'shelter places', 'places per resident (2SFCA)', 'places', 'as_of'),
+     '避难场所', 'shelter places', 'places per resident (2SFCA)', '位/人（两步移动搜索法）',
+     'places', 'as_of'),
     ('drills', 50, 'community', '每千人演练培训场次', 'Drills and trainings per 1,000 residents',
-     '演练培训', 'drills and trainings', 'events per 1,000 residents, last 12 months', 'events',
-     '12m'),
+     '演练培训', 'drills and trainings', 'events per 1,000 residents, last 12 months',
+     '场次/千人（近12个月）', 'events', '12m'),
     ('participants', 60, 'community', '每千人演练培训参与人次', 'Drill and training participants per 1,000 residents',
      '演练培训参与', 'drill participation', 'person-times per 1,000 residents, last 12 months',
-     'person-times', '12m'),
+     '人次/千人（近12个月）', 'person-times', '12m'),
     ('funding_prevention', 70, 'district', '人均预防准备投入', 'Prevention spending per resident',
-     '预防准备投入', 'prevention funding', 'yuan per resident, one year', '万元', 'year'),
+     '预防准备投入', 'prevention funding', 'yuan per resident, one year', '元/人（一年）', '万元',
+     'year'),
     ('funding_response', 80, 'district', '人均救援恢复投入', 'Response spending per resident',
-     '救援恢复投入', 'response funding', 'yuan per resident, one year', '万元', 'year')
+     '救援恢复投入', 'response funding', 'yuan per resident, one year', '元/人（一年）', '万元',
+     'year')
 ),
 -- One indicator per supply kind, uncapped: stock per resident in multiples of the norm.
 items AS (
@@ -46,6 +50,7 @@ items AS (
            replace(item, '_', ' ') || ' stock' AS topic_en,
            'multiple of the norm (' || norm_per_1000 || ' ' || unit_zh || ' per 1,000 residents)'
                AS value_unit,
+           '定额倍数（每千人' || norm_per_1000 || unit_zh || '）' AS value_unit_zh,
            'residents covered' AS resource_unit,
            'as_of' AS period
     FROM stg_resource_norms WHERE norm_per_1000 > 0
@@ -57,7 +62,10 @@ m AS (
     FROM meta_build
 )
 SELECT indicator, sort_key::INTEGER AS sort_key, level, name_zh, name_en, topic_zh, topic_en,
-       value_unit, resource_unit,
+       value_unit, value_unit_zh, resource_unit,
+       -- the norm a per-capita value is held to, where there is one: supplies are measured
+       -- against their norm, so 1 means "meets the norm"
+       CASE WHEN indicator LIKE '%stock%' THEN 1.0 END::DOUBLE AS norm_value,
        CASE period WHEN '12m' THEN as_of - 364
                    WHEN 'year' THEN make_date(funding_year, 1, 1)
                    ELSE as_of END AS period_start,
@@ -235,7 +243,7 @@ split AS (
 ),
 lorenz AS (SELECT indicator, count(*) AS lorenz_points FROM mart_imbalance_lorenz GROUP BY ALL)
 SELECT i.indicator, i.sort_key, i.level, i.name_zh, i.name_en, i.topic_zh, i.topic_en,
-       i.value_unit, i.resource_unit, i.period_start, i.period_end, i.as_of,
+       i.value_unit, i.value_unit_zh, i.norm_value, i.resource_unit, i.period_start, i.period_end, i.as_of,
        b.units::INTEGER AS units, b.population::BIGINT AS population,
        b.mean_value, b.min_value, b.max_value, b.units_at_zero::INTEGER AS units_at_zero,
        b.resource,

@@ -51,3 +51,25 @@ def day(d: date, lang: str) -> str:
 def aside(text: str, lang: str) -> str:
     """A parenthetical: full-width brackets in Chinese, a space and round brackets in English."""
     return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def number(x: float | None, lang: str) -> str:
+    """A measured value at a sensible precision: 0.0469 · 18.0 · 1,234 (1234 in Chinese)."""
+    if x is None:
+        return "—"
+    if abs(x) >= 100:
+        return count(round(x), lang)
+    return f"{x:.3g}" if abs(x) < 1 else f"{x:.1f}"
+
+
+def month(first: date, lang: str) -> str:
+    """'2026年11月' / 'Nov 2026'."""
+    return f"{first.year}年{first.month}月" if lang == "zh" else f"{first:%b %Y}"
+
+
+def month_to(first: date, end: date, partial: bool, lang: str) -> str:
+    """A month as a period: '2026年11月（截至11月29日）' while it is still running."""
+    if not partial:
+        return month(first, lang)
+    to = f"截至{end.month}月{end.day}日" if lang == "zh" else f"to {end:%d %b}"
+    return month(first, lang) + aside(to, lang)

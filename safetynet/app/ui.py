@@ -1,24 +1,34 @@
-"""The shared frame of every page: language, week and district, kept in the URL so a view is a link.
+"""The shared frame of every page: the sidebar's language, week and district, and the pieces every
+page lays out the same way (headline figures, chart notes, empty states, tables with downloads).
 
 The sidebar widgets live in app.py's run, before the page, so their values survive page changes;
-each run writes them back to st.query_params (?lang=en&week=2026-W48&district=410102).
+they and each page's own choices are kept in the URL (safetynet/app/link.py), so a view is a link.
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 import polars as pl
 import streamlit as st
 
-from safetynet.app import fmt, views
+from safetynet.analytics.metrics import RISK_CLASS_BOUNDS, RISK_CLASSES
+from safetynet.app import export, fmt, link, navigation, views
+from safetynet.app.colours import Classes
+from safetynet.app.export import About, Col
 from safetynet.app.labels import LANGS, Figure, t
+from safetynet.app.maps import Legend
+from safetynet.warehouse.vocabulary import label
 from safetynet.weeks import parse_week_key, week_key
 
 LANG_NAMES = {"zh": "中文", "en": "English"}
 # st.metric colours a rise green under "normal"; "inverse" when a rise is bad, "off" when neither.
 DELTA_COLOUR = {"up": "inverse", "down": "normal", "": "off"}
+SPARK_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -29,26 +39,38 @@ class View:
     iso_year: int
     iso_week: int
     week_end: date
+    as_of: date  # the warehouse's as-of date
 
     @property
     def week_label(self) -> str:
         return fmt.week(self.iso_year, self.iso_week, self.lang)
 
+    @property
+    def period(self) -> str:
+        """'2026年第48周（11月23日—11月29日）'."""
+        return self.week_label + fmt.aside(
+            fmt.week_span(self.week, self.week_end, self.lang), self.lang
+        )
 
-def _from_link(key: str, allowed: list[str], default: str, warning: str | None = None) -> None:
-    """Seed a widget's state from the URL once per session; a bad value falls back, with a word."""
-    if key in st.session_state:
-        return
-    value = st.query_params.get(key, default)
-    if value not in allowed:
-        if warning:
-            st.session_state[f"_{key}_warning"] = f"{warning} {value!r}"
-        value = default
-    st.session_state[key] = value
+    @property
+    def names(self) -> str:
+        """The column of place names in the chosen language."""
+        return "name_zh" if self.lang == "zh" else "name_en"
+
+    @property
+    def month(self) -> date:
+        """First day of the month the chosen week ends in (the risk index is monthly)."""
+        return self.week_end.replace(day=1)
+
+    @property
+    def place(self) -> str:
+        """The chosen unit's code, or the city's."""
+        return self.district or views.CITY_CODE
 
 
 def sidebar() -> View:
-    _from_link("lang", list(LANGS), "zh")
+    link.start_run()
+    rejected_lang = link.choose("lang", LANGS, "zh")
     brand = st.sidebar.container()  # filled once the language is known, above the controls
     lang = st.sidebar.radio(
         t("language", "zh") + " / Language",
@@ -61,7 +83,7 @@ def sidebar() -> View:
     brand.caption(t("tagline", lang))
     weeks = views.weeks()
     keys = [week_key(d) for d in weeks["week_start"]]
-    _from_link("week", keys, keys[0], t("bad_week", lang))
+    rejected = {"lang": rejected_lang, "week": link.choose("week", keys, keys[0])}
     labels = {
         key: fmt.week(y, w, lang) + fmt.aside(fmt.week_span(s, e, lang), lang)
         for key, y, w, s, e in zip(
@@ -76,44 +98,75 @@ def sidebar() -> View:
         zip(units["district_code"], units["name_zh" if lang == "zh" else "name_en"], strict=True)
     )
     codes = [views.CITY, *names]
-    _from_link("district", codes, views.CITY, t("bad_district", lang))
+    rejected["district"] = link.choose("district", codes, views.CITY)
     whole_city = t("whole_city", lang)
     district = st.sidebar.selectbox(
         t("district", lang), codes, key="district", format_func=lambda c: names.get(c, whole_city)
     )
-    for key in ("week", "district"):
-        if warning := st.session_state.pop(f"_{key}_warning", None):
-            st.sidebar.warning(warning)
-    _to_link(lang, chosen, district)
+    for key, value in rejected.items():
+        if value is not None:
+            st.sidebar.warning(f"{t('bad_' + key, lang)} {link.quote(value)}")
+    link.write()
 
     row = weeks.row(keys.index(chosen), named=True)
     return View(
-        lang, parse_week_key(chosen), district, row["iso_year"], row["iso_week"], row["week_end"]
+        lang,
+        parse_week_key(chosen),
+        district,
+        row["iso_year"],
+        row["iso_week"],
+        row["week_end"],
+        views.build_info()["as_of"],
     )
-
-
-def _to_link(lang: str, week: str, district: str) -> None:
-    wanted = {"lang": lang, "week": week} | ({"district": district} if district else {})
-    if dict(st.query_params) != wanted:
-        st.query_params.from_dict(wanted)
 
 
 def place_name(view: View) -> str:
     if not view.district:
-        return "郑州市" if view.lang == "zh" else "Zhengzhou"
+        return t("city_name", view.lang)
     units = views.districts().filter(district_code=view.district)
     return units["name_zh" if view.lang == "zh" else "name_en"][0]
 
 
+def header(view: View, page_key: str, period: str | None = None) -> None:
+    """The page title (place · page) and the period it shows."""
+    st.title(f"{place_name(view)} · {t(page_key, view.lang)}")
+    st.caption(labelled("period", period or view.period, view.lang))
+
+
+def labelled(key: str, value: str, lang: str) -> str:
+    """'统计期：…' / 'Period: …'."""
+    return f"{t(key, lang)}{'：' if lang == 'zh' else ': '}{value}"
+
+
+def chart_note(view: View, period: str, unit: str = "", sep: str = " · ") -> str:
+    """What a chart's subtitle (or the line under a map) says: its unit, its period and the as-of
+    date. Plotly subtitles do not wrap, so charts pass sep="<br>" to put the date on a line of its
+    own."""
+    parts = [labelled("unit", unit, view.lang)] if unit else []
+    parts.append(labelled("period", period, view.lang))
+    return " · ".join(parts) + sep + as_of_text(view)
+
+
+def as_of_text(view: View) -> str:
+    return f"{t('data_as_of', view.lang)} {fmt.day(view.as_of, view.lang)}"
+
+
+def note(view: View, period: str, unit: str = "") -> None:
+    st.caption(chart_note(view, period, unit))
+
+
+def empty(message: str) -> None:
+    """An empty state that says why there is nothing to show, where a chart would be."""
+    st.info(message, icon="ℹ️")
+
+
 def footer(view: View) -> None:
     info = views.build_info()
-    parts = [
-        f"{t('data_as_of', view.lang)} {fmt.day(info['as_of'], view.lang)}",
-        f"{t('built_at', view.lang)} {info['built_at']:%Y-%m-%d %H:%M}",
-    ]
+    parts = [as_of_text(view), f"{t('built_at', view.lang)} {info['built_at']:%Y-%m-%d %H:%M}"]
     st.caption(" · ".join(parts))
     if info["source"] == "demo":
         st.caption(t("demo_notice", view.lang))
+    link.write()  # the page's own choices join the URL
 
 
 def remember(view: View) -> None:
@@ -122,30 +175,52 @@ def remember(view: View) -> None:
 
 
 def current_view() -> View:
+    """The view app.py's sidebar chose for this run.
+
+    A fresh server runs a page's file on its own when its first visitor opens that page's URL
+    (until st.navigation is first called, Streamlit takes a pages/ folder for an old-style app):
+    then declare the navigation and run again, this time through app.py, on the same URL.
+    """
+    if "_view" not in st.session_state:
+        st.navigation(navigation.pages("zh"), position="hidden")
+        st.rerun()
     return st.session_state["_view"]
 
 
 def this_and_last_week(rows: pl.DataFrame) -> tuple[dict, dict | None]:
-    """The chosen week's figures and, when the history has it, the week before's."""
+    """The chosen week's figures and, when the history has it, the week before's (rows newest
+    first)."""
     records = rows.to_dicts()
     return records[0], (records[1] if len(records) > 1 else None)
 
 
-def metric(figure: Figure, now: dict, before: dict | None, lang: str) -> None:
-    """One headline figure with its change against last week; rates show their denominator."""
+def figure_text(figure: Figure, value: float | None, lang: str) -> str:
+    """A headline figure as shown: 97.7% for a rate, 2408处 (1.23万处) for a count."""
+    if figure.rate:
+        return fmt.rate(value)
+    return fmt.count(value, lang) + (
+        figure.unit(lang) if lang == "zh" and value is not None else ""
+    )
+
+
+def metric(
+    figure: Figure, now: dict, before: dict | None, lang: str, spark: Sequence[float] = ()
+) -> None:
+    """One headline figure with its change against last week, a sparkline of the recent weeks,
+    and, for a rate, its numerator and denominator."""
     value, previous = now[figure.key], (before or {}).get(figure.key)
     if figure.rate:
-        shown = fmt.rate(value)
         delta = fmt.signed_points(value - previous, lang) if None not in (value, previous) else None
     else:
-        shown = fmt.count(value, lang) + (figure.unit(lang) if lang == "zh" else "")
         delta = fmt.signed_count(value - previous, lang) if previous is not None else None
     st.metric(
         figure.name(lang),
-        shown,
+        figure_text(figure, value, lang),
         delta=f"{delta} {t('vs_last_week', lang)}" if delta else None,
         delta_color=DELTA_COLOUR[figure.worse_when],
         help=figure.definition(lang),
+        chart_data=[v for v in spark if v is not None] or None,
+        chart_type="line",
     )
     if figure.key == "rectification_rate":
         st.caption(t("denominator_rect", lang, num=fmt.count(now["ytd_rectified"], lang),
@@ -153,3 +228,308 @@ def metric(figure: Figure, now: dict, before: dict | None, lang: str) -> None:
     elif figure.key == "compliance_rate":
         st.caption(t("denominator_comp", lang, num=fmt.count(now["items_compliant"], lang),
                      den=fmt.count(now["items_checked"], lang)))  # fmt: skip
+
+
+def figure_unit(figure: Figure, lang: str, per_capita: bool = False) -> str:
+    """'处/10万人', '%', 'per 100,000 residents': the unit a figure is shown in."""
+    if figure.rate:
+        return "%"
+    unit = figure.unit(lang) or t("hazards_unit", lang)
+    return t("per_100k_unit", lang, unit=unit) if per_capita else unit
+
+
+def value_formatter(figure: Figure, lang: str) -> Callable[[float | None], str]:
+    """How a figure's values read on a chart: 97.7% for a rate, 1,234 or 15.2 for a count."""
+    return fmt.rate if figure.rate else (lambda v: fmt.count(v, lang))
+
+
+def figure_tip(figure: Figure, value: float | None, lang: str, per_capita: bool) -> str:
+    """'未整改隐患（每10万常住人口）：15.2' for a map's tooltip."""
+    name = figure.name(lang) + (fmt.aside(t("per_100k", lang), lang) if per_capita else "")
+    colon = "：" if lang == "zh" else ": "
+    return f"{name}{colon}{value_formatter(figure, lang)(value)}"
+
+
+def choice(key: str, options: Sequence[str], default: str, lang: str) -> None:
+    """Seed a page widget from the URL (link.page_choice); a value that is not an option falls
+    back to the default, with a warning that quotes it safely."""
+    rejected = link.page_choice(key, options, default)
+    if rejected is not None:
+        st.warning(f"{t('bad_choice', lang)} {link.quote(rejected)}")
+
+
+def named(frame: pl.DataFrame, lang: str, **vocabulary: str) -> pl.DataFrame:
+    """The frame with a `<column>_name` beside each enumerated column given, e.g.
+    named(rows, "zh", category="hazards.category") adds category_name (消防安全 …)."""
+    return frame.with_columns(
+        pl.col(column)
+        .map_elements(lambda key, v=key_of: label(v, key, lang), return_dtype=pl.String)
+        .alias(f"{column}_name")
+        for column, key_of in vocabulary.items()
+    )
+
+
+def share_metric(label: str, num: int, den: int, lang: str, help_text: str | None = None) -> None:
+    """A share as a headline figure, with its numerator and denominator under it."""
+    st.metric(label, fmt.rate(num / den) if den else "—", help=help_text)
+    st.caption(t("cap_of", lang, num=fmt.count(num, lang), den=fmt.count(den, lang)))
+
+
+def spark_weeks(week: date) -> date:
+    """Monday of the first week of a headline figure's sparkline."""
+    return week - timedelta(weeks=SPARK_WEEKS - 1)
+
+
+def table(
+    frame: pl.DataFrame,
+    cols: Sequence[Col],
+    view: View,
+    about: About,
+    key: str,
+    *,
+    height: int | str = "auto",
+    on_select: str | Callable[[], None] = "ignore",
+):
+    """A table as people read it (the columns' headers and formats) with Excel and CSV downloads
+    of exactly what it shows. on_select: a callback for a clicked row (pick_from_table)."""
+    shown = st.dataframe(
+        frame.select(_displayed(c, view.lang) for c in cols),
+        hide_index=True,
+        column_config={c.column(view.lang): _column_config(c, view.lang) for c in cols},
+        height=height,
+        key=key,
+        on_select=on_select,
+        selection_mode="single-row",
+        placeholder="—",
+    )
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("download_excel", view.lang),
+        export.to_excel(frame, cols, view.lang, about),
+        file_name=export.file_name(about, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("download_csv", view.lang),
+        export.to_csv(frame, cols, view.lang),
+        file_name=export.file_name(about, "csv"),
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    return shown
+
+
+SIGNAL_COLUMNS = (
+    Col("level_{lang}", "col_level"),
+    Col("rule_{lang}", "col_rule"),
+    Col("place_name", "col_place"),
+    Col("district_name", "filter_district"),
+    Col("reason_{lang}", "col_reason"),
+    Col("weeks_running", "col_weeks_running", "count"),
+)
+
+
+def rows_height(rows: int) -> int:
+    """A table's height in pixels that shows `rows` rows without scrolling."""
+    return 38 + 35 * rows
+
+
+def _displayed(col: Col, lang: str) -> pl.Expr:
+    """A column as the table shows it: rates in percent (the header says %), the rest as is."""
+    column = pl.col(col.column(lang))
+    return column * 100 if col.kind == "rate" else column
+
+
+def _column_config(col: Col, lang: str) -> dict:
+    title = col.title(lang)
+    if col.kind == "count":
+        return st.column_config.NumberColumn(title, format="localized" if lang == "en" else "%d")
+    if col.kind == "rate":
+        return st.column_config.NumberColumn(t(col.header, lang), format=f"%.{col.digits}f%%")
+    if col.kind == "number":
+        return st.column_config.NumberColumn(title, format=f"%.{col.digits}f")
+    if col.kind == "date":
+        return st.column_config.DateColumn(title, format="YYYY-MM-DD")
+    return st.column_config.TextColumn(title)
+
+
+def class_legend(title: str, classes: Classes, text: Callable[[float], str], lang: str) -> Legend:
+    """The legend of a classed map: each class's colour and range, and which way is worse."""
+    entries = [
+        (colour, f"{text(lo)}–{text(hi)}")
+        for colour, (lo, hi) in zip(classes.colours(), classes.bounds(), strict=True)
+    ]
+    return Legend(title, entries, t("darker_worse" if classes.worse else "darker_more", lang))
+
+
+def legend(about: Legend) -> None:
+    """A map's legend under it: colour swatches with their labels (all text escaped)."""
+    swatches = "".join(
+        f'<span style="white-space:nowrap;margin-right:14px">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{colour};'
+        f'border:1px solid #8A8FA0;vertical-align:-2px;margin-right:5px"></span>'
+        f"{html.escape(label)}</span>"
+        for colour, label in about.entries
+    )
+    note = f'<span style="color:#5B6270">{html.escape(about.note)}</span>' if about.note else ""
+    st.markdown(
+        f'<div style="font-size:0.85rem;line-height:1.9"><b>{html.escape(about.title)}</b>'
+        f"&nbsp;&nbsp;{swatches}{note}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def coloured_line(colour: str, label: str, text: str) -> None:
+    """A line of text with a coloured bar and label in front, e.g. an early-warning signal."""
+    st.markdown(
+        f'<div style="border-left:6px solid {colour};padding:2px 10px;margin:2px 0">'
+        f'<b style="color:{colour}">{html.escape(label)}</b>&nbsp; {html.escape(text)}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+# Where a signal's place opens: the page that follows its rule up.
+SIGNAL_PAGE = {
+    "rectification_rate": "pages/remediation.py",
+    "overdue_major": "pages/remediation.py",
+    "new_hazards_surge": "pages/remediation.py",
+    "overdue_rising": "pages/remediation.py",
+    "flood_supplies": "pages/balance.py",
+    "vulnerable_without_helper": "pages/capability.py",
+}
+SIGNALS_SHOWN = 6
+
+
+def signals(rows: pl.DataFrame, view: View) -> None:
+    """The current early-warning signals: a count per level, the most severe few, each with its
+    reason and a link to the page that follows it up, and all of them in a table."""
+    lang = view.lang
+    latest = rows.row(0, named=True) if rows.height else None
+    week = fmt.week(latest["iso_year"], latest["iso_week"], lang) if latest else view.week_label
+    if rows.is_empty():
+        empty(t("signals_none", lang, week=week))
+        return
+    counts = {
+        name: rows.filter(level_name=name).height for name in ("red", "orange", "yellow", "blue")
+    }
+    st.caption(t("signals_summary", lang, week=week, n=rows.height, **counts))
+    if latest["week_start"] != view.week:
+        st.caption(t("signal_latest_only", lang, week=week))
+    suffix = "zh" if lang == "zh" else "en"
+    for row in rows.head(SIGNALS_SHOWN).iter_rows(named=True):
+        text, go = st.columns([8, 1], vertical_alignment="center")
+        with text:
+            running = (
+                t("signal_running", lang, n=row["weeks_running"]) if row["weeks_running"] else ""
+            )
+            label = f"{row['level_' + suffix]} · {row['rule_' + suffix]}"
+            coloured_line(
+                row["level_colour"],
+                label,
+                " ".join(p for p in (row["reason_" + suffix], running) if p),
+            )
+        go.page_link(
+            SIGNAL_PAGE[row["rule"]],
+            label=t("signal_open", lang),
+            icon=":material/arrow_forward:",
+            query_params=signal_link(row, view),
+        )
+    with st.expander(t("signals_all", lang, n=rows.height)):
+        table(
+            rows,
+            SIGNAL_COLUMNS,
+            view,
+            About(t("overview", lang), t("signals", lang), place_filter(view), week, view.as_of),
+            key="signals_table",
+        )
+
+
+def signal_link(row: dict, view: View) -> dict[str, str]:
+    """The view a signal opens: its unit (and street), in the same language and week."""
+    params = {"lang": view.lang, "week": week_key(view.week), "district": row["district_code"]}
+    if row["street_code"]:
+        params["street"] = row["street_code"]
+    return params
+
+
+def place_filter(view: View) -> list[tuple[str, str]]:
+    """The sidebar's place as an export's filter line."""
+    return [(t("filter_district", view.lang), place_name(view))]
+
+
+def pick_from_map(map_key: str, target: str) -> Callable[[], None]:
+    """An on_select callback for a map: the clicked object's place code becomes the choice
+    `target` (objects carry a "code")."""
+
+    def pick() -> None:
+        objects = st.session_state[map_key]["selection"]["objects"]
+        for picked in objects.values():
+            if picked and picked[0].get("code"):
+                st.session_state[target] = picked[0]["code"]
+                return
+
+    return pick
+
+
+def pick_from_table(table_key: str, target: str, codes: Sequence[str]) -> Callable[[], None]:
+    """An on_select callback for a table: the clicked row's code becomes the choice `target`."""
+
+    def pick() -> None:
+        rows = st.session_state[table_key]["selection"]["rows"]
+        if rows:
+            st.session_state[target] = codes[rows[0]]
+
+    return pick
+
+
+def risk_legend(lang: str) -> Legend:
+    """The five risk classes with their score ranges, as the risk map colours them."""
+    ranges = pairwise([0.0, *RISK_CLASS_BOUNDS, 10.0])
+    entries = [
+        (c.colour, f"{c.zh if lang == 'zh' else c.en} {lo:g}–{hi:g}")
+        for c, (lo, hi) in zip(RISK_CLASSES, ranges, strict=True)
+    ]
+    return Legend(t("risk_class_legend", lang), entries)
+
+
+def risk_map_rows(
+    units: pl.DataFrame, communities: pl.DataFrame | None, hexes: pl.DataFrame | None, lang: str
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """The rows the risk map draws, each with its tooltip line: units, communities (none for the
+    whole city, where units and hexagons tell the story) and hexagons."""
+
+    def risk_tip(frame: pl.DataFrame) -> pl.Series:
+        return pl.Series(
+            [
+                f"{t('risk_score', lang)} {r:.2f} · {c}" + (f"<br>{w}" if w else "")
+                for r, c, w in zip(
+                    frame["risk"], frame[f"risk_class_{lang}"], frame[f"why_{lang}"], strict=True
+                )
+            ],
+            dtype=pl.String,
+        )
+
+    shown_units = units.with_columns(tip=risk_tip(units))
+    names = "name_zh" if lang == "zh" else "name_en"
+    shown_communities = (
+        communities.with_columns(tip=risk_tip(communities), name=pl.col(names))
+        if communities is not None
+        else pl.DataFrame(
+            schema={c: pl.String for c in ("place_code", "name", "risk_class", "tip")}
+            | {"lon": pl.Float64, "lat": pl.Float64}
+        )
+    )
+    if hexes is None:
+        return shown_units, shown_communities, None
+    tips = [
+        t("hex_tip", lang, n=fmt.count(n, lang), major=fmt.count(m, lang), c=fmt.count(c, lang))
+        for n, m, c in zip(
+            hexes["open_hazards"], hexes["open_major"], hexes["communities"], strict=True
+        )
+    ]
+    return shown_units, shown_communities, hexes.with_columns(tip=pl.Series(tips, dtype=pl.String))

@@ -1,0 +1,258 @@
+"""均衡 Balance: how evenly emergency capacity is spread over the city (不均衡), whether the gap is
+between districts or inside them, which communities fall short of the supply norms (短板), and
+whether money goes to prevention or to rescue (轻预防准备、重救援恢复)."""
+
+import streamlit as st
+
+from safetynet.app import colours, fmt, ui, views
+from safetynet.app.charts import balance as charts
+from safetynet.app.charts import common
+from safetynet.app.export import About, Col
+from safetynet.app.labels import t
+from safetynet.warehouse.schema import RESOURCE_ITEMS
+from safetynet.warehouse.vocabulary import label
+
+view = ui.current_view()
+lang = view.lang
+names = "name_zh" if lang == "zh" else "name_en"
+as_of = fmt.day(view.as_of, lang)
+ui.header(view, "balance", t("data_as_of", lang) + " " + as_of)
+
+summary = views.imbalance_summary()
+indicators = dict(zip(summary["indicator"], summary[names], strict=True))
+ui.choice("indicator", list(indicators), "team_members", lang)
+indicator = st.selectbox(
+    t("indicator", lang), list(indicators), key="indicator", format_func=indicators.__getitem__
+)
+about = summary.filter(indicator=indicator).row(0, named=True)
+unit = about["value_unit_zh" if lang == "zh" else "value_unit"]
+period = (
+    as_of
+    if about["period_start"] == about["period_end"]
+    else fmt.day(about["period_start"], lang) + "—" + fmt.day(about["period_end"], lang)
+)
+value_text = lambda v: fmt.number(v, lang)  # noqa: E731 - one formatter for every value
+
+# --- how unequal, and where the gap lies ---------------------------------------------------------
+gini, theil, between, within = st.columns(4)
+gini.metric(t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
+theil.metric(t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
+if about["between_share"] is not None:
+    between.metric(t("between_share", lang), fmt.rate(about["between_share"], 0))
+    within.metric(t("within_share", lang), fmt.rate(1 - about["between_share"], 0))
+st.info(about[f"sentence_{lang}"], icon=":material/lightbulb:")
+
+left, right = st.columns([3, 2])
+if view.district:
+    rows = views.imbalance_communities(indicator, view.district)
+    inside = views.inside_unit(rows)
+    unit_name = ui.place_name(view)
+    if inside is None:
+        ui.empty(t("no_inside", lang))
+    else:
+        st.info(
+            t(
+                "inside_unit_sentence",
+                lang,
+                unit=unit_name,
+                topic=about[names],
+                gini=f"{inside.gini:.3f}",
+                between=fmt.rate(inside.theil.between / inside.theil.total, 0)
+                if inside.theil.total
+                else "—",
+                within=fmt.rate(inside.theil.within / inside.theil.total, 0)
+                if inside.theil.total
+                else "—",
+            ),
+            icon=":material/location_city:",
+        )
+    lowest = rows.head(views.TOP)
+    with left:
+        classes = colours.classes(rows["value"].to_list(), "down")
+        references = [
+            (rows["city_value"][0], t("city_mean", lang, value=value_text(rows["city_value"][0])))
+        ]
+        references.append(
+            (
+                rows["district_value"][0],
+                t("unit_mean", lang, value=value_text(rows["district_value"][0])),
+            )
+        )
+        st.plotly_chart(
+            common.ranking(
+                lowest["name_zh"].to_list(),
+                lowest["value"].to_list(),
+                [classes.colour(v) for v in lowest["value"]],
+                [value_text(v) for v in lowest["value"]],
+                t(
+                    "values_title_communities",
+                    lang,
+                    unit=unit_name,
+                    indicator=about[names],
+                    n=views.TOP,
+                ),
+                ui.chart_note(view, period, unit, sep="<br>"),
+                references=references,
+            ),
+            width="stretch",
+        )
+    curve = (inside.lorenz.population_share, inside.lorenz.resource_share) if inside else None
+    compared = t("lorenz_units", lang, n=rows.height, level=t("level_units_community", lang))
+else:
+    units = views.imbalance_districts(indicator)
+    with left:
+        classes = colours.classes(units["value"].to_list(), "down")
+        references = [
+            (units["city_value"][0], t("city_mean", lang, value=value_text(units["city_value"][0])))
+        ]
+        if units["norm_value"][0] is not None:
+            references.append(
+                (
+                    units["norm_value"][0],
+                    t("norm_line", lang, value=value_text(units["norm_value"][0])),
+                )
+            )
+        st.plotly_chart(
+            common.ranking(
+                units[names].to_list(),
+                units["value"].to_list(),
+                [classes.colour(v) for v in units["value"]],
+                [value_text(v) for v in units["value"]],
+                t("values_title_units", lang, indicator=about[names]),
+                ui.chart_note(view, period, unit, sep="<br>"),
+                references=references,
+            ),
+            width="stretch",
+        )
+    points = views.imbalance_lorenz(indicator)
+    curve = (points["population_share"].to_list(), points["resource_share"].to_list())
+    compared = t(
+        "lorenz_units", lang, n=about["units"], level=t(f"level_units_{about['level']}", lang)
+    )
+with right:
+    if curve is not None:
+        st.plotly_chart(
+            charts.lorenz(
+                *curve,
+                {k: t(f"lorenz_{k}", lang) for k in ("curve", "equal", "x", "y")},
+                t("lorenz_title", lang, indicator=about[names]),
+                ui.chart_note(view, period, "%", sep="<br>"),
+            ),
+            width="stretch",
+        )
+        st.caption(compared)
+
+# --- the 短板 list -------------------------------------------------------------------------------
+st.subheader(t("shortfall_title", lang))
+items = ["", *RESOURCE_ITEMS]
+ui.choice("item", items, "", lang)
+item = st.selectbox(
+    t("shortfall_item", lang),
+    items,
+    key="item",
+    format_func=lambda i: (
+        label("resource_norms.item", i, lang) if i else t("shortfall_all_items", lang)
+    ),
+)
+short = views.shortfall(view.district, item)
+if short.is_empty():
+    ui.empty(t("shortfall_none", lang))
+else:
+    st.caption(
+        t("shortfall_matching", lang, n=fmt.count(short["matching"][0], lang), shown=short.height)
+    )
+    ui.table(
+        short.with_columns(
+            item_name=short["item"].map_elements(
+                lambda i: label("resource_norms.item", i, lang), return_dtype=str
+            )
+        ),
+        (
+            Col("name_zh", "col_community"),
+            Col("street_zh", "col_street"),
+            Col("district_zh", "filter_district"),
+            Col("population", "col_population", "count"),
+            Col("item_name", "col_item"),
+            Col("quantity", "col_quantity", "count"),
+            Col("need", "col_need", "number", 1),
+            Col("shortfall_share", "col_shortfall_share", "rate", 0),
+            Col("units_to_norm", "col_units_to_norm", "count"),
+            Col("residents_uncovered", "col_uncovered", "count"),
+        ),
+        view,
+        About(
+            t("balance", lang),
+            t("shortfall_title", lang),
+            [
+                *ui.place_filter(view),
+                (
+                    t("shortfall_item", lang),
+                    label("resource_norms.item", item, lang)
+                    if item
+                    else t("shortfall_all_items", lang),
+                ),
+            ],
+            as_of,
+            view.as_of,
+        ),
+        key="shortfall",
+    )
+
+# --- prevention against response -----------------------------------------------------------------
+spending = views.funding(view.district)
+year = spending["year"].max()
+places = spending.filter((spending["year"] == year) & (spending["level"] == "district"))
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(
+        charts.funding(
+            places[names].to_list(),
+            places["prevention_wan"].to_list(),
+            places["response_wan"].to_list(),
+            {"prevention": t("funding_prevention", lang), "response": t("funding_response", lang)},
+            lang,
+            t("funding_title", lang, year=year),
+            ui.chart_note(view, f"{year}", t("funding_unit", lang), sep="<br>"),
+        ),
+        width="stretch",
+    )
+with right:
+    whole = spending.filter(spending["level"] == ("district" if view.district else "city"))
+    st.plotly_chart(
+        charts.prevention_share(
+            whole,
+            t("funding_prevention", lang),
+            f"{ui.place_name(view)} · {t('funding_share_title', lang)}",
+            ui.chart_note(view, f"{whole['year'].min()}—{whole['year'].max()}", "%", sep="<br>"),
+        ),
+        width="stretch",
+    )
+    st.caption(t("funding_note", lang))
+
+# --- every indicator, the most unequal first -----------------------------------------------------
+st.subheader(t("summary_title", lang))
+ui.table(
+    summary.sort("gini", descending=True, nulls_last=True).with_columns(
+        unit_shown=summary.sort("gini", descending=True, nulls_last=True)[
+            "value_unit_zh" if lang == "zh" else "value_unit"
+        ]
+    ),
+    (
+        Col(names, "col_indicator"),
+        Col("unit_shown", "col_value_unit"),
+        Col("units", "col_units", "count"),
+        Col("mean_value", "col_mean", "number", 2),
+        Col("min_value", "col_min", "number", 2),
+        Col("max_value", "col_max", "number", 2),
+        Col("gini", "col_gini", "number", 3),
+        Col("theil", "col_theil", "number", 3),
+        Col("between_share", "col_between", "rate", 0),
+        Col("sentence_{lang}", "col_sentence"),
+    ),
+    view,
+    About(t("balance", lang), t("summary_title", lang), [], as_of, view.as_of),
+    key="imbalance_summary",
+    height=ui.rows_height(summary.height),
+)
+
+ui.footer(view)

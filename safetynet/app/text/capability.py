@@ -1,0 +1,85 @@
+"""Words of the capability page (能力)."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "cap_period": (
+        "截至{day}；演练培训为近12个月（{first}—{day}）",
+        "as of {day}; drills and trainings over the last 12 months ({first} – {day})",
+    ),
+    "cap_group": ("一级网格配备专职应急小组", "First-level grids with a full-time group"),
+    "cap_group_help": (
+        "社区网格与农村网格中，配备专职应急小组的比例（“1+5”机制：每个一级网格一个专职应急小组）。",
+        "Share of community and rural grids with a full-time emergency group (the '1+5' "
+        "mechanism asks for one in every first-level grid).",
+    ),
+    "cap_squad": ("微网格配备应急小队", "Micro-grids with a squad"),
+    "cap_squad_help": (
+        "微网格中配备应急小队的比例（每个三级网格一支应急小队）。",
+        "Share of micro-grids with an emergency squad (one in every third-level grid).",
+    ),
+    "cap_workers": ("每个网格的网格员", "Grid workers per grid"),
+    "cap_members": ("每万人应急队伍人员", "Team members per 10,000 residents"),
+    "cap_events": ("近12个月演练培训", "Drills and trainings, 12 months"),
+    "cap_events_value": ("{n}场", "{n}"),
+    "cap_events_caption": (
+        "演练{drills}场、培训{trainings}场；参与{people}人次，相当于常住人口的{share}；{orgs}有社会组织参与。",
+        "{drills} drills and {trainings} trainings; {people} participants, {share} of residents; "
+        "social organisations took part in {orgs}.",
+    ),
+    "cap_ready": ("四项准备齐全的社区（村）", "Communities with all four in place"),
+    "cap_ready_help": (
+        "应急预案、风险地图、疏散路线、弱势群体名单四项都具备的社区（村）占比。",
+        "Share of communities with a plan, a risk map, evacuation routes and a list of "
+        "vulnerable people.",
+    ),
+    "cap_helper": ("弱势群体已结对帮扶", "Vulnerable people with a helper"),
+    "cap_of": ("{num} / {den}", "{num} of {den}"),
+    "cap_grids_title": ("网格应急力量配备率（按{level}）", "Grid teams in place, by {level}"),
+    "cap_grids_group": ("一级网格配专职应急小组", "First-level grids: full-time group"),
+    "cap_grids_squad": ("微网格配应急小队", "Micro-grids: squad"),
+    "cap_without_team": (
+        "无专职应急小组也无应急小队的网格：{n}个（专属网格不计）。",
+        "Grids with neither a group nor a squad: {n} (dedicated grids not counted).",
+    ),
+    "cap_members_title": (
+        "每万人应急队伍人员（按{level}）",
+        "Team members per 10,000 residents, by {level}",
+    ),
+    "cap_members_unit": ("人/万人", "per 10,000 residents"),
+    "cap_reach_title": (
+        "演练培训参与与社会组织参与（按{level}，近12个月）",
+        "Drill participation and social organisations, by {level}, 12 months",
+    ),
+    "cap_reach": ("参与人次占常住人口", "Participants as a share of residents"),
+    "cap_orgs": ("有社会组织参与的场次占比", "Events with social organisations"),
+    "cap_ready_title": (
+        "应急准备清单覆盖率（按{level}）",
+        "Readiness checklist coverage, by {level}",
+    ),
+    "cap_plan": ("应急预案", "Emergency plan"),
+    "cap_risk_map": ("风险地图", "Risk map"),
+    "cap_routes": ("疏散路线", "Evacuation routes"),
+    "cap_list": ("弱势群体名单", "Vulnerable-group list"),
+    "cap_all_four": ("四项齐全", "All four"),
+    "cap_vulnerable_title": ("弱势群体及结对帮扶", "Vulnerable people and their helpers"),
+    "cap_with_helper": ("已结对帮扶", "With a helper"),
+    "cap_without_helper": ("未结对帮扶", "Without a helper"),
+    "cap_people_unit": ("人", "people"),
+    "cap_table_title": ("各地应急能力明细", "Capability by place"),
+    "cap_grids": ("网格数", "Grids"),
+    "col_group_share": ("一级网格配小组率", "Group share"),
+    "col_squad_share": ("微网格配小队率", "Squad share"),
+    "col_without_team": ("无应急力量网格", "Grids without a team"),
+    "col_workers_per_grid": ("每网格网格员", "Workers per grid"),
+    "col_members_10k": ("每万人队伍人员", "Members per 10,000"),
+    "col_drills": ("演练（场）", "Drills"),
+    "col_trainings": ("培训（场）", "Trainings"),
+    "col_participants": ("参与人次", "Participants"),
+    "col_reach": ("参与人次/常住人口", "Participants / residents"),
+    "col_orgs_share": ("社会组织参与场次占比", "Events with social orgs"),
+    "col_all_four": ("四项准备齐全率", "All four in place"),
+    "col_helper_share": ("弱势群体帮扶率", "Helper share"),
+    "col_vulnerable": ("弱势群体（人）", "Vulnerable people"),
+    "col_group_type": ("类别", "Group"),
+    "col_people": ("人数", "People"),
+    "col_communities_short": ("存在未帮扶的社区（村）", "Communities with people left without"),
+}
