@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from safetynet.demo.facts import SCALES
-from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
+from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, fingerprint, generate
 from safetynet.warehouse import store
 from safetynet.warehouse.checks import BuildError
 
@@ -95,8 +95,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def demo_raw(scale: str, seed: int, as_of: date) -> Path:
-    """The demo's raw folder, generated on first use (generation is deterministic)."""
-    raw_dir = store.data_dir() / "raw" / f"demo-{scale}-{seed}-{as_of.isoformat()}"
+    """The demo's raw folder, generated on first use (generation is deterministic; the folder
+    name carries the generator's fingerprint, so a changed generator writes a new one)."""
+    name = f"demo-{scale}-{seed}-{as_of.isoformat()}-{fingerprint()}"
+    raw_dir = store.data_dir() / "raw" / name
     if not (raw_dir / "_demo.json").exists():
         generate(raw_dir, scale, seed, as_of)
     return raw_dir

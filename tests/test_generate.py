@@ -300,3 +300,16 @@ def test_geological_hazards_concentrate_in_the_hilly_cities(small_hazards: pl.Da
     other = share.filter(~pl.col("district_code").is_in(HILLY_CITIES))["share"]
     assert hilly.len() == 4
     assert hilly.min() > other.max()
+
+
+def test_fingerprint_names_the_generator_code(tmp_path: Path, monkeypatch) -> None:
+    """A demo folder made by other generator code is not reused: the fingerprint changes with
+    the code it hashes."""
+    from safetynet.demo import generate as gen
+
+    before = gen.fingerprint()
+    assert before == gen.fingerprint() and len(before) == 10
+    copy = tmp_path / "generate.py"
+    copy.write_text(Path(gen.__file__).read_text(encoding="utf-8") + "\n# changed\n")
+    monkeypatch.setattr(gen, "__file__", str(copy))
+    assert gen.fingerprint() != before
