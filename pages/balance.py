@@ -34,7 +34,7 @@ period = (
 value_text = lambda v: fmt.number(v, lang)  # noqa: E731 - one formatter for every value
 
 # --- how unequal, and where the gap lies ---------------------------------------------------------
-gini, theil, between, within = st.columns(4)
+gini, theil, between, within = ui.cells(4)
 gini.metric(t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
 theil.metric(t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
 if about["between_share"] is not None:

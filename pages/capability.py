@@ -26,8 +26,8 @@ level = t("level_street" if view.district else "level_district", lang)
 share = fmt.rate
 
 # --- the headline figures ------------------------------------------------------------------------
-first, second, third = st.columns(3)
-with first:
+group, squad, workers, members, events, ready, helper = ui.cells(7)
+with group:
     ui.share_metric(
         t("cap_group", lang),
         whole["first_level_with_group"],
@@ -35,7 +35,7 @@ with first:
         lang,
         t("cap_group_help", lang),
     )
-with second:
+with squad:
     ui.share_metric(
         t("cap_squad", lang),
         whole["micro_with_squad"],
@@ -43,14 +43,11 @@ with second:
         lang,
         t("cap_squad_help", lang),
     )
-with third:
-    ui.share_metric(
-        t("cap_helper", lang), whole["vulnerable_with_helper"], whole["vulnerable"], lang
-    )
-first, second, third = st.columns(3)
-first.metric(t("cap_workers", lang), fmt.number(whole["workers_per_grid"], lang))
-second.metric(t("cap_members", lang), fmt.number(whole["members_per_10k"], lang))
-with third:
+workers.metric(t("cap_workers", lang), fmt.number(whole["workers_per_grid"], lang))
+members.metric(t("cap_members", lang), fmt.number(whole["members_per_10k"], lang))
+total_events = whole["drills_12m"] + whole["trainings_12m"]
+events.metric(t("cap_events", lang), t("cap_events_value", lang, n=fmt.count(total_events, lang)))
+with ready:
     ui.share_metric(
         t("cap_ready", lang),
         whole["with_all_four"],
@@ -58,8 +55,10 @@ with third:
         lang,
         t("cap_ready_help", lang),
     )
-events = whole["drills_12m"] + whole["trainings_12m"]
-st.metric(t("cap_events", lang), t("cap_events_value", lang, n=fmt.count(events, lang)))
+with helper:
+    ui.share_metric(
+        t("cap_helper", lang), whole["vulnerable_with_helper"], whole["vulnerable"], lang
+    )
 st.caption(
     t(
         "cap_events_caption",

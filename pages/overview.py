@@ -15,7 +15,7 @@ st.subheader(t("headline", lang))
 weeks = views.trend(view.district, view.week)
 now, before = ui.this_and_last_week(views.headline(view.district, view.week))
 recent = weeks.filter(weeks["week_start"] >= ui.spark_weeks(view.week))
-for column, figure in zip(st.columns(len(FIGURES)), FIGURES, strict=True):
+for column, figure in zip(ui.cells(len(FIGURES)), FIGURES, strict=True):
     with column:
         ui.metric(figure, now, before, lang, recent[figure.key].to_list())
 st.caption(t("spark_note", lang))

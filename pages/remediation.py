@@ -55,7 +55,7 @@ with top:
 place = streets[street] if street else ui.place_name(view)
 
 # --- the rates, each with its denominator --------------------------------------------------------
-rates = st.columns(4)
+rates = ui.cells(4)
 for column, (key, num, den, of) in zip(
     rates,
     (
@@ -73,7 +73,7 @@ for column, (key, num, den, of) in zip(
 if whole["cohort_is_young"]:
     st.caption(t("rem_young", lang))
 
-counts = st.columns(6)
+counts = ui.cells(6)
 for column, (key, figure) in zip(
     counts,
     (

@@ -269,6 +269,13 @@ def named(frame: pl.DataFrame, lang: str, **vocabulary: str) -> pl.DataFrame:
     )
 
 
+def cells(count: int, width: int = 160) -> list:
+    """Room for `count` headline figures side by side that wraps on a narrow screen: two to a
+    row on a phone (390 px), all in one row on a desktop (st.columns would stack them one by one)."""
+    row = st.container(horizontal=True, horizontal_alignment="distribute", gap="medium")
+    return [row.container(width=width) for _ in range(count)]
+
+
 def share_metric(label: str, num: int, den: int, lang: str, help_text: str | None = None) -> None:
     """A share as a headline figure, with its numerator and denominator under it."""
     st.metric(label, fmt.rate(num / den) if den else "—", help=help_text)

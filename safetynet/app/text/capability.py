@@ -5,33 +5,33 @@ TEXT: dict[str, tuple[str, str]] = {
         "截至{day}；演练培训为近12个月（{first}—{day}）",
         "as of {day}; drills and trainings over the last 12 months ({first} – {day})",
     ),
-    "cap_group": ("一级网格配备专职应急小组", "First-level grids with a full-time group"),
+    "cap_group": ("一级网格配小组", "Grids with a group"),
     "cap_group_help": (
         "社区网格与农村网格中，配备专职应急小组的比例（“1+5”机制：每个一级网格一个专职应急小组）。",
         "Share of community and rural grids with a full-time emergency group (the '1+5' "
         "mechanism asks for one in every first-level grid).",
     ),
-    "cap_squad": ("微网格配备应急小队", "Micro-grids with a squad"),
+    "cap_squad": ("微网格配小队", "Micro-grids with a squad"),
     "cap_squad_help": (
         "微网格中配备应急小队的比例（每个三级网格一支应急小队）。",
         "Share of micro-grids with an emergency squad (one in every third-level grid).",
     ),
     "cap_workers": ("每个网格的网格员", "Grid workers per grid"),
-    "cap_members": ("每万人应急队伍人员", "Team members per 10,000 residents"),
-    "cap_events": ("近12个月演练培训", "Drills and trainings, 12 months"),
+    "cap_members": ("每万人队伍人员", "Team members /10k"),
+    "cap_events": ("演练培训（12个月）", "Drills, 12 months"),
     "cap_events_value": ("{n}场", "{n}"),
     "cap_events_caption": (
         "演练{drills}场、培训{trainings}场；参与{people}人次，相当于常住人口的{share}；{orgs}有社会组织参与。",
         "{drills} drills and {trainings} trainings; {people} participants, {share} of residents; "
         "social organisations took part in {orgs}.",
     ),
-    "cap_ready": ("四项准备齐全的社区（村）", "Communities with all four in place"),
+    "cap_ready": ("四项准备齐全", "All four in place"),
     "cap_ready_help": (
         "应急预案、风险地图、疏散路线、弱势群体名单四项都具备的社区（村）占比。",
         "Share of communities with a plan, a risk map, evacuation routes and a list of "
         "vulnerable people.",
     ),
-    "cap_helper": ("弱势群体已结对帮扶", "Vulnerable people with a helper"),
+    "cap_helper": ("弱势群体已帮扶", "Vulnerable with a helper"),
     "cap_of": ("{num} / {den}", "{num} of {den}"),
     "cap_grids_title": ("网格应急力量配备率（按{level}）", "Grid teams in place, by {level}"),
     "cap_grids_group": ("一级网格配专职应急小组", "First-level grids: full-time group"),
