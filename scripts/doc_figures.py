@@ -45,7 +45,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -571,9 +571,10 @@ FIGURES: dict[str, Figure] = {
 
 # ---------------------------------------------------------------- markers in the docs
 
+# A block's text is every line between its two marker lines (none when it is empty).
 INLINE = re.compile(r"<!-- fig:(?P<name>[\w.-]+) -->(?P<text>(?:(?!<!--)[^\n])*?)<!-- /fig -->")
 BLOCK = re.compile(
-    r"^<!-- figures:(?P<name>[\w.-]+) -->\n(?P<text>.*?)\n?^<!-- /figures -->$",
+    r"^<!-- figures:(?P<name>[\w.-]+) -->\n(?:(?P<text>.*?)\n)?<!-- /figures -->$",
     re.MULTILINE | re.DOTALL,
 )
 OPENING = re.compile(r"<!-- (?:fig|figures):")
@@ -602,12 +603,14 @@ def rewrite(text: str, render: Callable[[str, str], str]) -> tuple[str, list[Cha
     def replace(match: re.Match[str]) -> str:
         nonlocal found
         found += 1
-        name, old = match["name"], match["text"]
+        name, old = match["name"], match["text"] or ""
         new = render(name, old)
         if new != old:
             changes.append(Change(name, old, new))
-        start, end = match.span("text")
-        return match[0][: start - match.start()] + new + match[0][end - match.start() :]
+        if match.re is INLINE:
+            return f"<!-- fig:{name} -->{new}<!-- /fig -->"
+        body = f"{new}\n" if new else ""
+        return f"<!-- figures:{name} -->\n{body}<!-- /figures -->"
 
     text = BLOCK.sub(replace, text)
     text = INLINE.sub(replace, text)
@@ -621,10 +624,21 @@ def doc_paths() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def renderer(values: dict[str, Any], style: Style, used: set[str]) -> Callable[[str, str], str]:
+@dataclass
+class Report:
+    """What a run found: figures that differ, errors, and how many markers each doc holds."""
+
+    changed: list[str] = field(default_factory=list)  # "doc: name: old → new"
+    errors: list[str] = field(default_factory=list)
+    markers: dict[str, int] = field(default_factory=dict)
+
+
+def renderer(values: dict[str, Any], style: Style, quoted: list[str]) -> Callable[[str, str], str]:
+    """Writes each figure a doc quotes in its style (noting its name in `quoted`)."""
+
     def render(name: str, old: str) -> str:
         figure = FIGURES[name]  # KeyError: a marker names no figure
-        used.add(name)
+        quoted.append(name)
         if figure.tolerance and _within(old, values[name], figure.tolerance):
             return old
         return figure.write(values[name], style)
@@ -632,7 +646,39 @@ def renderer(values: dict[str, Any], style: Style, used: set[str]) -> Callable[[
     return render
 
 
+def update(city: City, write: bool) -> Report:
+    """Compute every figure and rewrite (or only compare) every doc.
+
+    Errors are markers naming no figure, markers not closed, and figures quoted in no doc.
+    """
+    values = {name: figure.compute(city) for name, figure in FIGURES.items()}
+    report = Report()
+    used: set[str] = set()
+    for path in doc_paths():
+        doc = path.relative_to(ROOT).as_posix()
+        quoted: list[str] = []
+        old = path.read_text(encoding="utf-8")
+        try:
+            new, changes = rewrite(old, renderer(values, STYLES.get(doc, Style()), quoted))
+        except KeyError as error:
+            report.errors.append(f"{doc}: no figure named {error.args[0]!r} in FIGURES")
+            continue
+        except MarkerError as error:
+            report.errors.append(f"{doc}: {error}")
+            continue
+        used.update(quoted)
+        if quoted:
+            report.markers[doc] = len(quoted)
+        report.changed += [f"{doc}: {c.name}: {_show(c.old)} → {_show(c.new)}" for c in changes]
+        if write and new != old:
+            path.write_text(new, encoding="utf-8")
+    unused = sorted(FIGURES.keys() - used)
+    report.errors += [f"{name}: in FIGURES but quoted in no doc" for name in unused]
+    return report
+
+
 def _within(old: str, value: float, tolerance: float) -> bool:
+    """Whether the number the doc quotes is within a share `tolerance` of the value."""
     try:
         quoted = float(old.replace(",", ""))
     except ValueError:
@@ -640,37 +686,10 @@ def _within(old: str, value: float, tolerance: float) -> bool:
     return abs(quoted - value) <= tolerance * abs(value)
 
 
-def update(city: City, write: bool) -> tuple[list[str], list[str]]:
-    """Compute every figure and rewrite (or only compare) every doc.
-
-    Returns the figures that differ ("doc: name: old → new") and the errors: markers naming no
-    figure, markers not closed, figures quoted nowhere.
-    """
-    values = {name: figure.compute(city) for name, figure in FIGURES.items()}
-    used: set[str] = set()
-    changed: list[str] = []
-    errors: list[str] = []
-    for path in doc_paths():
-        doc = path.relative_to(ROOT).as_posix()
-        old = path.read_text(encoding="utf-8")
-        try:
-            new, changes = rewrite(old, renderer(values, STYLES.get(doc, Style()), used))
-        except KeyError as error:
-            errors.append(f"{doc}: no figure named {error.args[0]!r} in FIGURES")
-            continue
-        except MarkerError as error:
-            errors.append(f"{doc}: {error}")
-            continue
-        changed += [f"{doc}: {c.name}: {_show(c.old)} → {_show(c.new)}" for c in changes]
-        if write and new != old:
-            path.write_text(new, encoding="utf-8")
-    errors += [f"{name}: in FIGURES but quoted in no doc" for name in sorted(FIGURES.keys() - used)]
-    return changed, errors
-
-
 def _show(text: str) -> str:
     """A figure as the report shows it: quoted, or a table by its number of lines."""
-    return repr(text) if "\n" not in text else f"a table of {text.count(chr(10)) + 1} lines"
+    lines = text.count("\n") + 1
+    return repr(text) if lines == 1 else f"a table of {lines} lines"
 
 
 # ---------------------------------------------------------------- command line
@@ -695,17 +714,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="a data folder to use (default: a fresh one)")
     args = parser.parse_args(argv)
     with demo_city(args.data) as city:
-        changed, errors = update(city, write=not args.check)
-    for error in errors:
+        report = update(city, write=not args.check)
+    where = ", ".join(f"{doc} {n}" for doc, n in report.markers.items())
+    print(f"{len(FIGURES)} figures; markers: {where}")
+    for error in report.errors:
         print(f"error: {error}")
     if args.check:
-        if changed:
-            print(f"{len(changed)} figure(s) in the docs differ from the demo city:")
-            print("\n".join(f"  {line}" for line in changed))
+        if report.changed:
+            print(f"{len(report.changed)} figure(s) in the docs differ from the demo city:")
+            print("\n".join(f"  {line}" for line in report.changed))
             print("run scripts/doc_figures.py to rewrite them")
-        return 1 if changed or errors else 0
-    print("\n".join(f"rewrote {line}" for line in changed) or "every figure was current")
-    return 1 if errors else 0
+        return 1 if report.changed or report.errors else 0
+    print("\n".join(f"rewrote {line}" for line in report.changed) or "every figure was current")
+    return 1 if report.errors else 0
 
 
 if __name__ == "__main__":
