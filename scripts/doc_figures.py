@@ -32,7 +32,7 @@ runs `--check` on a freshly built demo city, so a figure that goes stale fails t
 With --data, the demo's raw folders (raw/demo-<scale>-<seed>-<as-of>/, as `safetynet build --demo`
 names them) are generated there if missing, and the served warehouse is reused when it was built
 from the `city` demo with the default seed and as-of date, else built there. Without it everything
-is made in a temporary folder and removed (a minute or so on two cores).
+is made in a temporary folder and removed (15 s to a minute on two cores).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ YEAR_AGO = AS_OF - timedelta(days=364)  # the 12 months (365 days) up to the as-
 # docs/remediation.md §1 reads one unit and one department over one window.
 WINDOW = {"first": date(2026, 6, 1), "last": AS_OF}
 JINSHUI = "410105"
-# docs/risk-index.md §1 and docs/early-warning.md §2 quote one community each, by code (names repeat).
+# docs/risk-index.md §1 and docs/early-warning.md §2.6 quote one community each, by code: names repeat.
 RISK_EXAMPLE = "410102008005"  # 中原区永安街道育才2社区
 HELPER_EXAMPLE = "410122101015"  # 中牟县乐业镇梁河村
 
@@ -181,7 +181,9 @@ def rounded(step: int) -> Writer:
 
 def sig(digits: int) -> Writer:
     """To so many significant digits: 221,299 → 220,000 with 2."""
-    return lambda value, style: count(round(value, digits - 1 - int(math.log10(abs(value)))), style)
+    return lambda value, style: count(
+        round(value, digits - 1 - math.floor(math.log10(abs(value)))), style
+    )
 
 
 def decimal(places: int) -> Writer:
@@ -196,6 +198,15 @@ def pct(places: int = 0) -> Writer:
 def points(value: float, style: Style) -> str:
     """A share as percentage points: 0.0208 → 2.1."""
     return f"{100 * value:.1f}"
+
+
+def hours(value: float, style: Style) -> str:
+    return f"{value:g}"
+
+
+def thousands(value: int, style: Style) -> str:
+    """340k: to the nearest ten thousand, in thousands."""
+    return f"{round(value / 10_000) * 10}k"
 
 
 def span(write: Writer) -> Writer:
@@ -222,6 +233,9 @@ class Figure:
     tolerance: float = 0.0
 
 
+# How figures are computed, from the most general to those of one doc.
+
+
 def sql(query: str) -> Compute:
     """The single value of a query on the marts and dims."""
     return lambda city: city.value(query)
@@ -232,7 +246,12 @@ def sql_pair(query: str) -> Compute:
     return lambda city: tuple(city.con.sql(query).fetchall()[0])
 
 
+def share(part: Compute, whole: Compute) -> Compute:
+    return lambda city: part(city) / whole(city)
+
+
 def raw_count(table: str) -> Compute:
+    """Rows of a raw table at `city` scale."""
     return lambda city: city.raw_rows("city")[table]
 
 
@@ -243,37 +262,19 @@ def remediation(column: str, level: str, group: str, first: date, last: date) ->
     return lambda city: city.row("remediation", {"group_code": group}, **params, **window)[column]
 
 
-def jinshui(column: str) -> Compute:
-    """docs/remediation.md §1: 金水区 over the window."""
-    return remediation(column, "district", JINSHUI, WINDOW["first"], WINDOW["last"])
+def whistle_response(column: str, department: str, first: date, last: date) -> Compute:
+    """A column of whistle_response.sql (docs/remediation.md §4): a department's row, or the whole
+    city's when department is ''."""
+    by, group = ("department", department) if department else ("city", "410100")
+    params = {"by": by, "district": "", "department": department, "first": first, "last": last}
+
+    def compute(city: City) -> Any:
+        return city.row("whistle_response", {"group_code": group}, **params)[column]
+
+    return compute
 
 
-def history(column: str, severity: str) -> Compute:
-    """remediation.sql for one severity over the whole history: every hazard rectified."""
-    return remediation(column, "severity", severity, HISTORY_FROM, AS_OF)
-
-
-def as_of_city(column: str) -> Compute:
-    """remediation.sql for the whole city, read at the as-of date."""
-    return remediation(column, "city", "410100", AS_OF, AS_OF)
-
-
-def water(column: str) -> Compute:
-    """whistle_response.sql (docs/remediation.md §4): the water department over the window."""
-    params = {"by": "department", "district": "", "department": "water"} | WINDOW
-    return lambda city: city.row("whistle_response", {"group_code": "water"}, **params)[column]
-
-
-def whistle_year(column: str) -> Compute:
-    """whistle_response.sql for the whole city over the 12 months up to the as-of date."""
-    params = {"by": "city", "district": "", "department": "", "first": YEAR_AGO, "last": AS_OF}
-    return lambda city: city.row("whistle_response", {"group_code": "410100"}, **params)[column]
-
-
-def last_week(column: str) -> Compute:
-    """figures.sql (the overview's figures) for the whole city in the as-of week."""
-    params = {"by": "city", "district": "", "from": LAST_WEEK, "to": LAST_WEEK}
-    return lambda city: city.row("figures", {"place_code": "410100"}, **params)[column]
+# docs/demo-city.md
 
 
 def raw_row_counts(city: City) -> str:
@@ -281,6 +282,25 @@ def raw_row_counts(city: City) -> str:
     lines = ["| raw table | rows at `city` | rows at `small` |", "|---|---:|---:|"]
     lines += [f"| `{t.name}` | {full[t.name]:,} | {small[t.name]:,} |" for t in TABLES]
     return "\n".join(lines)
+
+
+def warehouse_mb(city: City) -> float:
+    return city.warehouse.stat().st_size / 1e6
+
+
+def per_grid(grid_type: str) -> Compute:
+    return sql(f"SELECT avg(households) FROM dim_grid WHERE grid_type = '{grid_type}'")
+
+
+def weighted_mean(attribute: str) -> Compute:
+    """A constant of facts.UNITS averaged over the units, weighted by their demo populations."""
+
+    def compute(city: City) -> float:
+        population = unit_populations()
+        weighted = sum(population[u.code] * getattr(u, attribute) for u in UNITS)
+        return weighted / sum(population.values())
+
+    return compute
 
 
 def places_per_unit(city: City) -> str:
@@ -316,15 +336,29 @@ def places_per_unit(city: City) -> str:
     return "\n".join(lines)
 
 
-def weighted_mean(attribute: str) -> Compute:
-    """A constant of facts.UNITS averaged over the units, weighted by their demo populations."""
+def hazards_found(year: int) -> Compute:
+    return sql(f"SELECT count(*) FROM mart_hazard WHERE year(found_date) = {year}")
 
-    def compute(city: City) -> float:
-        population = unit_populations()
-        weighted = sum(population[u.code] * getattr(u, attribute) for u in UNITS)
-        return weighted / sum(population.values())
 
-    return compute
+def history(column: str, severity: str) -> Compute:
+    """remediation.sql for one severity over the whole history: every hazard rectified."""
+    return remediation(column, "severity", severity, HISTORY_FROM, AS_OF)
+
+
+def as_of_city(column: str) -> Compute:
+    """remediation.sql for the whole city, read at the as-of date."""
+    return remediation(column, "city", "410100", AS_OF, AS_OF)
+
+
+def last_week(column: str) -> Compute:
+    """figures.sql (the overview's figures) for the whole city in the as-of week."""
+    params = {"by": "city", "district": "", "from": LAST_WEEK, "to": LAST_WEEK}
+    return lambda city: city.row("figures", {"place_code": "410100"}, **params)[column]
+
+
+def whistle_year(column: str) -> Compute:
+    """whistle_response.sql for the whole city over the 12 months up to the as-of date."""
+    return whistle_response(column, "", YEAR_AGO, AS_OF)
 
 
 def team_count(team_type: str) -> Compute:
@@ -334,15 +368,69 @@ def team_count(team_type: str) -> Compute:
     )
 
 
+# Calls in a cell: a unit's department in a week (mart_whistle_week), a month, a quarter.
+WEEK_CELLS = "SELECT quantile_disc(calls, {p}) FROM mart_whistle_week"
+
+
+def calls_per_cell(cell: str) -> Compute:
+    """Median calls in the cells of mart_whistle_call grouped by `cell`."""
+    return sql(
+        f"SELECT quantile_disc(n, 0.5) FROM "
+        f"(SELECT count(*) AS n FROM mart_whistle_call GROUP BY {cell})"
+    )
+
+
+# docs/remediation.md
+
+
+def jinshui(column: str) -> Compute:
+    """§1: 金水区 over the window."""
+    return remediation(column, "district", JINSHUI, WINDOW["first"], WINDOW["last"])
+
+
+def water(column: str) -> Compute:
+    """§1: the water department over the window."""
+    return whistle_response(column, "water", WINDOW["first"], WINDOW["last"])
+
+
+def street_sizes(table: str) -> Compute:
+    """§3: the fewest and the most rows of a dim in one street."""
+    return sql_pair(
+        f"SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM {table} GROUP BY street_code)"
+    )
+
+
+def mart_rows(table: str) -> Compute:
+    return sql(f"SELECT count(*) FROM {table}")
+
+
+# docs/risk-index.md
+
+
 def risk_example(column: str) -> Compute:
-    """risk_places.sql: a column of the risk page's row of the example community, as-of month."""
+    """§1: a column of the risk page's row (risk_places.sql) of the example, as-of month."""
     params = {"level": "community", "district": RISK_EXAMPLE[:6], "month": AS_OF, "limit": 10_000}
     return lambda city: city.row("risk_places", {"place_code": RISK_EXAMPLE}, **params)[column]
 
 
+def risk_example_place(city: City) -> str:
+    return "".join(risk_example(c)(city) for c in ("district_name", "street_name", "name_zh"))
+
+
+def risk_example_class(city: City) -> str:
+    """The class as the page names it, 高 (high)."""
+    return f"{risk_example('risk_class_zh')(city)} ({risk_example('risk_class_en')(city).lower()})"
+
+
+def risk_example_indicator(indicator: str) -> Compute:
+    """§1: an indicator's value for the example (risk_components.sql, as-of month)."""
+    where = {"indicator": indicator}
+    return lambda city: city.row("risk_components", where, place=RISK_EXAMPLE, month=AS_OF)["value"]
+
+
 def hazard_group_shares(test: str) -> Compute:
-    """Over the hazard groups: the lowest and highest share of community-months whose weighted
-    open hazards per 1,000 residents pass the test (docs/risk-index.md §3)."""
+    """§3: over the hazard groups, the lowest and highest share of community-months whose
+    weighted open hazards per 1,000 residents pass the test."""
     return sql_pair(
         f"""
         WITH long AS (
@@ -363,15 +451,21 @@ def density(code: str) -> Compute:
     return sql(f"SELECT population / area_km2 FROM dim_district WHERE district_code = '{code}'")
 
 
+# docs/imbalance.md
+
+
 def shelter_sentence(column: str) -> Compute:
-    """imbalance_summary.sql: the sentence of docs/imbalance.md §1, shelter places."""
+    """§1: imbalance_summary.sql's sentence on shelter places."""
     where = {"indicator": "shelter_access"}
     return lambda city: city.row("imbalance_summary", where, indicator="")[column]
 
 
+# docs/early-warning.md
+
+
 def street_rate_p10(iso_week: int) -> Compute:
-    """The 10th percentile of the streets' year-to-date rectification rates (figures.sql) in an
-    ISO week of the as-of year (docs/early-warning.md §2.1)."""
+    """§2.1: the 10th percentile of the streets' year-to-date rectification rates (figures.sql)
+    in an ISO week of the as-of year."""
     monday = date.fromisocalendar(AS_OF.isocalendar().year, iso_week, 1)
 
     def compute(city: City) -> float:
@@ -381,57 +475,12 @@ def street_rate_p10(iso_week: int) -> Compute:
     return compute
 
 
-def latest_signals(city: City) -> pl.DataFrame:
-    """signals.sql: every signal of the latest week, all levels."""
-    return city.query("signals", district="", level=4, rule="")
+LATEST_SIGNALS = {"district": "", "level": 4, "rule": ""}  # signals.sql: all of the latest week
 
 
 def helper_example_reason(city: City) -> str:
-    signals = latest_signals(city).filter(
-        place_code=HELPER_EXAMPLE, rule="vulnerable_without_helper"
-    )
-    return signals.item(0, "reason_zh")
-
-
-def calls_per_cell(cell: str) -> Compute:
-    """Median calls in a cell of mart_whistle_call's calls (docs/demo-city.md, whistle calls)."""
-    return sql(
-        f"SELECT quantile_disc(n, 0.5) FROM (SELECT count(*) AS n FROM mart_whistle_call GROUP BY {cell})"
-    )
-
-
-def mart_rows(table: str) -> Compute:
-    return sql(f"SELECT count(*) FROM {table}")
-
-
-def warehouse_mb(city: City) -> float:
-    return city.warehouse.stat().st_size / 1e6
-
-
-def share(part: Compute, whole: Compute) -> Compute:
-    return lambda city: part(city) / whole(city)
-
-
-def hazards_found(year: int) -> Compute:
-    return sql(f"SELECT count(*) FROM mart_hazard WHERE year(found_date) = {year}")
-
-
-def per_grid(grid_type: str) -> Compute:
-    return sql(f"SELECT avg(households) FROM dim_grid WHERE grid_type = '{grid_type}'")
-
-
-WEEK_CELLS = "SELECT quantile_disc(calls, {p}) FROM mart_whistle_week"
-UNIT_DEPARTMENT = "district_code, department"
-STREET_SIZES = "SELECT min(n), max(n) FROM (SELECT count(*) AS n FROM {table} GROUP BY street_code)"
-
-
-def hours(value: float, style: Style) -> str:
-    return f"{value:g}"
-
-
-def thousands(value: int, style: Style) -> str:
-    """340k: to the nearest ten thousand, in thousands."""
-    return f"{round(value / 10_000) * 10}k"
+    where = {"place_code": HELPER_EXAMPLE, "rule": "vulnerable_without_helper"}
+    return city.row("signals", where, **LATEST_SIGNALS)["reason_zh"]
 
 
 FIGURES: dict[str, Figure] = {
@@ -473,7 +522,6 @@ FIGURES: dict[str, Figure] = {
     "teams_squad": Figure(team_count("squad")),
     "teams_volunteer": Figure(team_count("volunteer")),
     "teams_professional": Figure(team_count("professional")),
-    # calls in a cell: a unit's department in a week (mart_whistle_week), a month, a quarter
     "whistle_cell_week_median": Figure(sql(WEEK_CELLS.format(p=0.5))),
     "whistle_cell_week_p25": Figure(sql(WEEK_CELLS.format(p=0.25))),
     "whistle_cell_week_shangjie": Figure(
@@ -484,10 +532,10 @@ FIGURES: dict[str, Figure] = {
         span(count),
     ),
     "whistle_cell_month_median": Figure(
-        calls_per_cell(f"{UNIT_DEPARTMENT}, date_trunc('month', call_date)")
+        calls_per_cell("district_code, department, date_trunc('month', call_date)")
     ),
     "whistle_cell_quarter_median": Figure(
-        calls_per_cell(f"{UNIT_DEPARTMENT}, date_trunc('quarter', call_date)")
+        calls_per_cell("district_code, department, date_trunc('quarter', call_date)")
     ),
     "whistle_city_department_week_median": Figure(calls_per_cell("department, call_week")),
     # docs/remediation.md §1: 金水区 and the water department over the window
@@ -518,8 +566,8 @@ FIGURES: dict[str, Figure] = {
     "water_unresolved": Figure(water("unresolved")),
     "water_pending_resolution": Figure(water("pending_resolution")),
     # docs/remediation.md §3 and §5: sizes of places and marts
-    "street_communities": Figure(sql_pair(STREET_SIZES.format(table="dim_community")), span(count)),
-    "street_grids": Figure(sql_pair(STREET_SIZES.format(table="dim_grid")), span(rounded(10))),
+    "street_communities": Figure(street_sizes("dim_community"), span(count)),
+    "street_grids": Figure(street_sizes("dim_grid"), span(rounded(10))),
     "district_communities_max": Figure(
         sql("SELECT max(n) FROM (SELECT count(*) AS n FROM dim_community GROUP BY district_code)"),
         rounded(10),
@@ -528,29 +576,14 @@ FIGURES: dict[str, Figure] = {
     "mart_rectified_rows": Figure(mart_rows("mart_rectified"), sig(2)),
     "mart_supervised_hazard_rows": Figure(mart_rows("mart_supervised_hazard"), sig(2)),
     # docs/risk-index.md §1 and §3
-    "risk_example_place": Figure(
-        lambda city: "".join(
-            risk_example(column)(city) for column in ("district_name", "street_name", "name_zh")
-        ),
-        text,
-    ),
+    "risk_example_place": Figure(risk_example_place, text),
     "risk_example_score": Figure(risk_example("risk"), decimal(1)),
-    "risk_example_class": Figure(
-        lambda city: (
-            f"{risk_example('risk_class_zh')(city)} ({risk_example('risk_class_en')(city).lower()})"
-        ),
-        text,
-    ),
+    "risk_example_class": Figure(risk_example_class, text),
     "risk_example_ha": Figure(risk_example("ha"), decimal(1)),
     "risk_example_vu": Figure(risk_example("vu"), decimal(1)),
     "risk_example_cc": Figure(risk_example("cc"), decimal(1)),
     "risk_example_why_zh": Figure(risk_example("why_zh"), text),
-    "risk_example_no_helper": Figure(
-        lambda city: city.row(
-            "risk_components", {"indicator": "vu_no_helper"}, place=RISK_EXAMPLE, month=AS_OF
-        )["value"],
-        pct(),
-    ),
+    "risk_example_no_helper": Figure(risk_example_indicator("vu_no_helper"), pct()),
     "hazard_groups_within_bound": Figure(hazard_group_shares("value <= i.upper"), span(pct(1))),
     "hazard_groups_none_open": Figure(hazard_group_shares("value = 0"), span(pct())),
     "density_jinshui": Figure(density("410105"), rounded(100)),
@@ -563,7 +596,9 @@ FIGURES: dict[str, Figure] = {
     "street_rate_p10_week5": Figure(street_rate_p10(5), pct()),
     "communities": Figure(raw_count("communities")),
     "hazards_thousands": Figure(raw_count("hazards"), thousands),
-    "signals_latest_week": Figure(lambda city: latest_signals(city).height, rounded(50)),
+    "signals_latest_week": Figure(
+        lambda city: city.query("signals", **LATEST_SIGNALS).height, rounded(50)
+    ),
     "helper_example_reason_zh": Figure(helper_example_reason, text),
     # README.md
     "communities_approx": Figure(raw_count("communities"), rounded(100)),

@@ -22,16 +22,16 @@ def _load() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def figures() -> ModuleType:
     return _load()
 
 
 @pytest.fixture(scope="session")
-def city_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with the `city` demo generated and built afresh (10–60 s, once)."""
+def city_data(figures: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the `city` demo generated and built afresh (15–60 s, once)."""
     data = tmp_path_factory.mktemp("doc-figures")
-    _load().open_city(data).close()
+    figures.open_city(data).close()
     return data
 
 
