@@ -38,8 +38,8 @@ from safetynet.app.labels import t
 from safetynet.warehouse.vocabulary import label
 
 LATEST = date(2026, 11, 23)  # Monday of the latest whole week before the demo's as-of date
-AS_OF = date(2026, 11, 29)
-BUCKETS = ("0-7", "8-30", "31-90", ">90")
+# the age buckets as the page names them, and the stock each counts (docs/remediation.md §3)
+BUCKETS = {"0-7": "open_0_7", "8-30": "open_8_30", "31-90": "open_31_90", ">90": "open_over_90"}
 LEVEL_ORDER = {"province": 1, "city": 2, "county": 3}
 
 
@@ -295,9 +295,8 @@ def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) 
     aged = (
         filtered(raw["hz"], case.place)
         .group_by(column)
-        .agg(**{b: stocks[k] for b, k in zip(BUCKETS, ("open_0_7", "open_8_30", "open_31_90",
-                                                        "open_over_90"), strict=True)})
-    )  # fmt: skip
+        .agg(**{bucket: stocks[figure] for bucket, figure in BUCKETS.items()})
+    )
     counts = {row.pop(column): row for row in aged.iter_rows(named=True)}
     names = place_names(raw, case.rows)
     traces = {trace["name"]: trace for trace in chart["data"]}
