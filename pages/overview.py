@@ -49,7 +49,7 @@ with left:
         maps.figure_map(views.districts(), values, classes, tips, lang, view.district),
         height=460,
     )
-    ui.legend(ui.class_legend(f"{figure.name(lang)}（{unit}）", classes, shown, lang))
+    ui.legend(ui.class_legend(figure.name(lang) + fmt.aside(unit, lang), classes, shown, lang))
     st.caption(ui.chart_note(view, view.period, unit) + " · " + t("map_note", lang))
 with right:
     places = views.ranking(view.district, view.week) if view.district else units

@@ -179,6 +179,8 @@ ui.table(
 # --- the supervised major hazards to chase -------------------------------------------------------
 st.subheader(t("rem_supervision_title", lang))
 follow = views.supervised(view.district, street, view.week_end)
+# the list is the chosen street's: its file says so (the other tables are the unit's)
+follow_filters = [*filters, (t("rem_street", lang), place)] if street else filters
 if follow.is_empty():
     ui.empty(t("rem_supervision_none", lang))
 else:
@@ -211,7 +213,7 @@ else:
         About(
             t("remediation", lang),
             t("rem_supervision_title", lang),
-            filters,
+            follow_filters,
             fmt.day(whole["window_last"], lang),
             view.as_of,
         ),

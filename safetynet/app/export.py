@@ -78,7 +78,7 @@ def _csv_value(value: object, col: Col) -> object:
 def to_excel(frame: pl.DataFrame, cols: Sequence[Col], lang: str, about: About) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
-    sheet = book.add_worksheet(about.table[:31])
+    sheet = book.add_worksheet(sheet_name(about.table))
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 14})
     header = book.add_format({"bold": True, "bg_color": "#E8EDF5", "border": 1, "text_wrap": True})
@@ -104,6 +104,13 @@ def to_excel(frame: pl.DataFrame, cols: Sequence[Col], lang: str, about: About) 
     sheet.autofilter(top, 0, top + frame.height, len(cols) - 1)
     book.close()
     return out.getvalue()
+
+
+def sheet_name(table: str) -> str:
+    """A worksheet name Excel accepts: none of []:*?/\\, not starting or ending with an
+    apostrophe, at most 31 characters ('Whistle calls: how …' would stop the page)."""
+    words = table.translate({ord(ch): " " for ch in "[]:*?/\\"}).split()
+    return " ".join(words)[:31].strip("' ") or "Sheet1"
 
 
 def _cell_format(book: xlsxwriter.Workbook, col: Col) -> Format | None:

@@ -60,14 +60,24 @@ def start_run() -> None:
     st.session_state[_PAGE_KEYS] = []
 
 
-def write() -> None:
-    """Rewrite the URL with the shared choices and the page's own, as they stand now."""
+def write(keep_page: bool = False) -> None:
+    """Rewrite the URL with the shared choices and the page's own, as they stand now.
+
+    keep_page: the sidebar writes before the page has run, when the URL's other parameters are
+    the page's choices still to be read: they stay, and so does what this session last wrote of
+    them (a choice made since must not be taken back from the URL).
+    """
     keys = [*SHARED, *st.session_state.get(_PAGE_KEYS, [])]
     wanted = {
         key: str(st.session_state[key])
         for key in keys
         if key in st.session_state and st.session_state[key] not in ("", None)
     }
-    st.session_state[_WRITTEN] = wanted
+    if keep_page:
+        written = st.session_state.get(_WRITTEN, {})
+        st.session_state[_WRITTEN] = {k: v for k, v in written.items() if k not in SHARED} | wanted
+        wanted |= {k: v for k, v in st.query_params.items() if k not in SHARED}
+    else:
+        st.session_state[_WRITTEN] = wanted
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)

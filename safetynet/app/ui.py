@@ -106,7 +106,7 @@ def sidebar() -> View:
     for key, value in rejected.items():
         if value is not None:
             st.sidebar.warning(f"{t('bad_' + key, lang)} {link.quote(value)}")
-    link.write()
+    link.write(keep_page=True)  # the page reads its own choices from the URL after this
 
     row = weeks.row(keys.index(chosen), named=True)
     return View(

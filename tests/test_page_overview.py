@@ -1,0 +1,270 @@
+"""The overview page's sparklines, early-warning signals, map legend and axes, run headless with
+AppTest, in Chinese and in English.
+
+Figures are recounted from the raw Parquet files with polars (the headline recount of
+test_app.py, the overdue-major rule of docs/early-warning.md); the signals block is checked
+against the signals query only for consistency, and one rule's firing against the raw files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from itertools import pairwise
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import duckdb
+import polars as pl
+import pytest
+from app_pages import open_page, plotly, serving, table, texts
+from streamlit.testing.v1 import AppTest
+from test_app import LAST_WEEK
+from test_app import expected as headline
+
+from safetynet.app.colours import rgb
+from safetynet.app.labels import FIGURES, t
+from safetynet.warehouse import runner
+
+SUNDAY = LAST_WEEK + timedelta(days=6)  # the week the signals are evaluated for
+SPARK_WEEKS = 12
+LEVELS = ("red", "orange", "yellow", "blue")
+VIEWS = {"city": {}, "unit-english": {"lang": "en", "district": "410105"}}
+# docs/early-warning.md §2.2 with safetynet/analytics/alerts.toml: days overdue at or above each
+# threshold; a hazard under provincial (city) supervision makes its place at least red (orange).
+OVERDUE_DAYS = {"red": 90, "orange": 30, "yellow": 1}
+SUPERVISION_LEVEL = {"province": "red", "city": "orange"}
+# the page that follows a rule up: hazards on remediation, supplies on balance, people on capability
+RULE_PAGE = {
+    "rectification_rate": "remediation",
+    "overdue_major": "remediation",
+    "new_hazards_surge": "remediation",
+    "overdue_rising": "remediation",
+    "flood_supplies": "balance",
+    "vulnerable_without_helper": "capability",
+}
+
+
+@pytest.fixture(scope="module")
+def overview(data_root: Path) -> Iterator[Callable[[str], AppTest]]:
+    """The overview opened once per view and module."""
+    runs: dict[str, AppTest] = {}
+    with serving(data_root):
+
+        def shown(name: str) -> AppTest:
+            if name not in runs:
+                runs[name] = open_page("overview", **VIEWS[name])
+            return runs[name]
+
+        yield shown
+
+
+def lang_of(name: str) -> str:
+    return VIEWS[name].get("lang", "zh")
+
+
+def signals_query(con: duckdb.DuckDBPyConnection, district: str) -> pl.DataFrame:
+    return runner.run(con, "signals", {"district": district, "level": 4, "rule": ""})
+
+
+# ------------------------------------------------------------------ sparklines
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_sparklines_hold_the_last_twelve_weeks(overview, raw, name: str) -> None:
+    at = overview(name)
+    district = VIEWS[name].get("district")
+    weeks = [LAST_WEEK - timedelta(weeks=k) for k in reversed(range(SPARK_WEEKS))]
+    recounts = [headline(raw, week, district) for week in weeks]
+    lang = lang_of(name)
+    metrics = {m.label: m.proto for m in at.metric}
+    for figure in FIGURES:
+        spark = list(metrics[figure.name(lang)].chart_data)
+        want = [week[figure.key] for week in recounts]
+        assert spark == pytest.approx(want, rel=1e-12), figure.key
+    # the trend line of the shown figure ends with the same weeks
+    trend = plotly(at, t("trend_title", lang, figure=FIGURES[1].name(lang)))["data"][0]["y"]
+    assert trend[-SPARK_WEEKS:] == [week["open_hazards"] for week in recounts]
+
+
+# ------------------------------------------------------------------ early-warning signals
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_signal_summary_counts_each_level(overview, con, name: str) -> None:
+    at, lang = overview(name), lang_of(name)
+    rows = signals_query(con, VIEWS[name].get("district", ""))
+    counts = {level: rows.filter(level_name=level).height for level in LEVELS}
+    week = "2026年第48周" if lang == "zh" else "2026 W48"
+    summary = t("signals_summary", lang, week=week, n=rows.height, **counts)
+    assert summary in texts(at.caption)
+    assert rows.height > 0 and sum(counts.values()) == rows.height
+    # the most severe first, each line coloured and labelled by its level, with its reason
+    suffix = "zh" if lang == "zh" else "en"
+    lines = [m for m in texts(at.markdown) if "border-left:6px" in m]
+    assert len(lines) == min(rows.height, 6)
+    for line, row in zip(lines, rows.iter_rows(named=True), strict=False):
+        assert f"border-left:6px solid {row['level_colour']}" in line
+        assert f"{row['level_' + suffix]} · {row['rule_' + suffix]}" in line
+        assert row["reason_" + suffix] in line
+    assert rows["level"].to_list() == sorted(rows["level"])
+
+
+def overdue_major(raw: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Communities with major hazards open and past their deadline on the latest Sunday, with the
+    level the rule gives them (docs/early-warning.md §2.2)."""
+    fixed = pl.col("rectified_date")
+    hz = raw["hz"].filter(
+        (pl.col("severity") == "major")
+        & (pl.col("found_date") <= SUNDAY)
+        & (fixed.is_null() | (fixed > SUNDAY))
+        & (pl.col("deadline") < SUNDAY)
+    )
+    places = hz.group_by("community_code", "district_code").agg(
+        hazards=pl.len(),
+        days=(pl.lit(SUNDAY) - pl.col("deadline")).dt.total_days().max(),
+        supervision=pl.col("supervision_level").drop_nulls().unique(),
+    )
+    rows = []
+    for place in places.iter_rows(named=True):
+        levels = [name for name, days in OVERDUE_DAYS.items() if place["days"] >= days]
+        levels += [SUPERVISION_LEVEL[s] for s in place["supervision"] if s in SUPERVISION_LEVEL]
+        rows.append(place | {"level": min(levels, key=LEVELS.index)})
+    return pl.DataFrame(rows)
+
+
+def test_overdue_major_signals_match_the_raw_files(overview, raw) -> None:
+    """Every community with an overdue major hazard on the latest Sunday is listed at its level,
+    and no other, in the table of all the city's signals."""
+    at = overview("city")
+    want = overdue_major(raw)
+    assert want.height > 1 and want["level"].n_unique() > 1
+    names = dict(raw["communities"].select("community_code", "name_zh").iter_rows())
+    units = dict(raw["districts"].select("district_code", "name_zh").iter_rows())
+    level_zh = dict(zip(LEVELS, ("红色", "橙色", "黄色", "蓝色"), strict=True))
+    expected = sorted(
+        (level_zh[r["level"]], names[r["community_code"]], units[r["district_code"]],
+         f"有{r['hazards']}处重大隐患逾期未整改，最长逾期{r['days']}天")
+        for r in want.iter_rows(named=True)
+    )  # fmt: skip
+    signals = table(at, "reason_zh").filter(rule_zh="重大隐患逾期未整改")
+    shown = sorted(
+        (r["level_zh"], r["place_name"], r["district_name"], r["reason_zh"])
+        for r in signals.iter_rows(named=True)
+    )
+    assert [s[:3] for s in shown] == [e[:3] for e in expected]
+    for (*_, reason), (*_, says) in zip(shown, expected, strict=True):
+        assert says in reason
+
+
+def place_of(raw: dict[str, pl.DataFrame], level: str, code: str) -> dict[str, str]:
+    """The unit and street of a signal's place, from the raw tables."""
+    if level == "district":
+        return {"district": code}
+    street = code
+    if level == "community":
+        street = raw["communities"].filter(community_code=code)["street_code"][0]
+    district = raw["streets"].filter(street_code=street)["district_code"][0]
+    return {"district": district, "street": street}
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_each_signal_links_to_its_place(overview, con, raw, name: str) -> None:
+    at, lang = overview(name), lang_of(name)
+    rows = signals_query(con, VIEWS[name].get("district", "")).head(6)
+    links = at.get("page_link")
+    assert len(links) == rows.height
+    for link, row in zip(links, rows.iter_rows(named=True), strict=True):
+        params = dict(parse_qsl(link.proto.query_string))
+        want = place_of(raw, row["place_level"], row["place_code"])
+        assert params == {"lang": lang, "week": "2026-W48"} | want, row["place_code"]
+        assert link.proto.label == t("signal_open", lang)
+        assert link.proto.page == RULE_PAGE[row["rule"]]
+
+
+def test_a_signal_link_opens_its_street(overview, data_root: Path) -> None:
+    """Following a signal's link opens the remediation page on its unit and street."""
+    at = overview("city")
+    links = [dict(parse_qsl(link.proto.query_string)) for link in at.get("page_link")]
+    params = next(p for p, link in zip(links, at.get("page_link"), strict=True)
+                  if "street" in p and link.proto.page == "remediation")  # fmt: skip
+    with serving(data_root):
+        opened = open_page("remediation", **params)
+    assert opened.selectbox(key="street").value == params["street"]
+    assert opened.query_params["district"] == params["district"]
+    assert opened.query_params["street"] == params["street"]
+
+
+# ------------------------------------------------------------------ the map's legend
+
+
+def legend_entries(at: AppTest) -> list[tuple[str, float, float]]:
+    """(colour, from, to) of each class in the legend under the map."""
+    (legend,) = [m for m in texts(at.markdown) if "font-size:0.85rem" in m]
+    found = re.findall(r"background:(#[0-9A-Fa-f]{6});[^>]*></span>([\d.,]+)–([\d.,]+)<", legend)
+    return [(c, float(a.replace(",", "")), float(b.replace(",", ""))) for c, a, b in found]
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_map_legend_covers_the_values_shown(overview, raw, name: str) -> None:
+    at = overview(name)
+    # open hazards per 100,000 residents of each unit at the week's end, from the raw files
+    fixed = pl.col("rectified_date")
+    is_open = (pl.col("found_date") <= SUNDAY) & (fixed.is_null() | (fixed > SUNDAY))
+    open_by_unit = raw["hz"].group_by("district_code").agg(open=is_open.sum())
+    rates = (
+        raw["districts"]
+        .join(open_by_unit, on="district_code", how="left")
+        .select("district_code", value=pl.col("open").fill_null(0) * 100_000 / pl.col("population"))
+    )
+    value = dict(rates.iter_rows())
+    entries = legend_entries(at)
+    assert len(entries) == 5
+    assert all(a[2] == b[1] for a, b in pairwise(entries))  # no gaps
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    polygons = deck["layers"][0]["data"]
+    assert len(polygons) == len(value) == 12
+    slack = 0.05  # the legend writes its ends to one decimal
+    for polygon in polygons:
+        v = value[polygon["code"]]
+        assert float(polygon["value"].rsplit("：" if "：" in polygon["value"] else ":", 1)[1]
+                     ) == pytest.approx(v, abs=slack)  # fmt: skip
+        (entry,) = [e for e in entries if rgb(e[0]) == polygon["fill"][:3]]
+        assert entry[1] - slack <= v <= entry[2] + slack, polygon["name"]
+    assert entries[0][1] <= min(value.values()) + slack
+    assert entries[-1][2] >= max(value.values()) - slack
+
+
+# ------------------------------------------------------------------ words and axes
+
+
+def test_trend_axis_reads_as_chinese_dates(overview) -> None:
+    trend = plotly(overview("city"), "未整改隐患趋势（近26周）")
+    assert trend["layout"]["xaxis"]["tickformat"] == "%-m月%-d日"  # 6月1日, not 06-01
+    assert date.fromisoformat(trend["data"][0]["x"][-1][:10]) == LAST_WEEK
+
+
+def test_english_view_reads_in_english(overview) -> None:
+    at = overview("unit-english")
+    assert at.title[0].value == "Jinshui · Overview"
+    assert [m.label for m in at.metric] == [f.en for f in FIGURES]
+    trend = plotly(at, "Open hazards, last 26 weeks")
+    assert trend["layout"]["xaxis"]["tickformat"] == "%-d %b"
+    (legend,) = [m for m in texts(at.markdown) if "font-size:0.85rem" in m]
+    assert "Open hazards (hazards per 100,000 residents)" in legend
+    assert "darker is worse" in legend
+    assert t("spark_note", "en") in texts(at.caption)
+    headers = table(at, "reason_en").columns
+    assert {"level_en", "rule_en", "reason_en"} <= set(headers)
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(texts(at.caption)[:4]))
+
+
+def test_cases_hold_signals_of_every_kind_of_place(con) -> None:
+    """The views above link to communities and streets of the city and of one unit."""
+    levels = {
+        name: set(signals_query(con, view.get("district", "")).head(6)["place_level"])
+        for name, view in VIEWS.items()
+    }
+    assert {"community", "street"} <= levels["unit-english"]

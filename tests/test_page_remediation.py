@@ -1,0 +1,560 @@
+"""The remediation page (整改), run headless with AppTest for each choice that changes what it asks
+of the warehouse: the city, one unit, one street of it; windows of 4, 13 and 26 weeks; the latest
+week and older ones; Chinese and English.
+
+Every figure shown is recounted from the raw Parquet files with polars, by the definitions of
+docs/remediation.md (the recounts of test_remediation.py), never read back from the marts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import polars as pl
+import pytest
+from app_pages import download, open_page, plotly, serving, table, tables, texts
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from test_remediation import (
+    CITY,
+    expected_groups,
+    expected_remediation,
+    expected_whistle,
+    filtered,
+    open_at,
+    stocks_at,
+)
+
+from safetynet.app import fmt, views
+from safetynet.app.labels import t
+from safetynet.warehouse.vocabulary import label
+
+LATEST = date(2026, 11, 23)  # Monday of the latest whole week before the demo's as-of date
+# the age buckets as the page names them, and the stock each counts (docs/remediation.md §3)
+BUCKETS = {"0-7": "open_0_7", "8-30": "open_8_30", "31-90": "open_31_90", ">90": "open_over_90"}
+LEVEL_ORDER = {"province": 1, "city": 2, "county": 3}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One view of the page: what its link says."""
+
+    lang: str = "zh"
+    district: str = ""
+    street: str = ""
+    window: int = 13  # the page's default
+    week: date = LATEST
+
+    @property
+    def params(self) -> dict[str, str]:
+        iso = self.week.isocalendar()
+        given = {
+            "lang": self.lang,
+            "week": f"{iso.year}-W{iso.week:02d}",
+            "district": self.district,
+            "street": self.street,
+            "window": str(self.window),
+        }
+        return {k: v for k, v in given.items() if v}
+
+    @property
+    def first(self) -> date:
+        return self.week - timedelta(weeks=self.window - 1)
+
+    @property
+    def last(self) -> date:
+        return self.week + timedelta(days=6)
+
+    @property
+    def place(self) -> dict[str, str]:
+        return {"district": self.district, "street": self.street}
+
+    @property
+    def level(self) -> str:
+        """What one row of the whole looked at is."""
+        return "street" if self.street else "district" if self.district else "city"
+
+    @property
+    def rows(self) -> str:
+        """What one row of the place-by-place table and charts is."""
+        return "street" if self.district else "district"
+
+
+CASES = {
+    "city": Case(),
+    "unit-26-weeks": Case(district="410105", window=26),
+    # a street with few hazards: an empty supervision list
+    "street-4-weeks": Case(district="410105", street="410105006", window=4),
+    # holds 1 January: hazards carried over from 2025, a young cohort
+    "city-4-weeks-new-year": Case(window=4, week=date(2026, 1, 5)),
+    "street-older-english": Case("en", "410181", "410181100", 26, date(2025, 7, 21)),
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    case: Case
+    at: AppTest
+    media: MemoryMediaFileStorage
+
+    @property
+    def lang(self) -> str:
+        return self.case.lang
+
+    def metrics(self) -> dict[str, Any]:
+        return {m.label: m for m in self.at.metric}
+
+
+@pytest.fixture(scope="module")
+def page(data_root: Path) -> Iterator[Callable[[str], Shown]]:
+    """The page opened once per case and module (a run takes a second or two)."""
+    runs: dict[str, Shown] = {}
+    with serving(data_root) as media:
+
+        def shown(name: str) -> Shown:
+            if name not in runs:
+                case = CASES[name]
+                runs[name] = Shown(case, open_page("remediation", **case.params), media)
+            return runs[name]
+
+        yield shown
+
+
+def whole(raw: dict[str, pl.DataFrame], case: Case) -> dict[str, Any]:
+    """The figures of the city, unit or street looked at."""
+    got = expected_remediation(raw, case.level, case.place, case.first, case.last)
+    return got[case.street or case.district or CITY]
+
+
+def places(raw: dict[str, pl.DataFrame], case: Case) -> dict[str, dict[str, Any]]:
+    """The figures of each row of the place-by-place table: the units, or the unit's streets."""
+    return expected_remediation(raw, case.rows, {"district": case.district}, case.first, case.last)
+
+
+def place_names(raw: dict[str, pl.DataFrame], level: str) -> dict[str, str]:
+    return dict(raw[f"{level}s"].select(f"{level}_code", "name_zh").iter_rows())
+
+
+def hazards_open(raw: dict[str, pl.DataFrame], case: Case) -> int:
+    return filtered(raw["hz"], case.place).filter(open_at(case.last)).height
+
+
+def hazards(n: int, lang: str) -> str:
+    """A count as the page's figures show it: 272处 / 272."""
+    return fmt.count(n, lang) + t("hazards_unit", lang) * (lang == "zh")
+
+
+def blank(value: Any) -> bool:
+    """An empty cell: None, or NaN once a table has been through pandas."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def close(shown: Any, want: Any) -> bool:
+    """A shown value against what it should be: text equal, numbers to rounding, both empty."""
+    if blank(shown) or blank(want):
+        return blank(shown) and blank(want)
+    if isinstance(want, str):
+        return shown == want
+    return shown == pytest.approx(want, abs=1e-9)
+
+
+# ------------------------------------------------------------------ the headline figures
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_title_and_period_name_the_window(page, name: str) -> None:
+    shown = page(name)
+    case, at = shown.case, shown.at
+    assert at.selectbox(key="window").value == str(case.window)
+    period = t(
+        "rem_period",
+        shown.lang,
+        first=fmt.day(case.first, shown.lang),
+        last=fmt.day(case.last, shown.lang),
+        weeks=case.window,
+    )
+    assert at.caption[0].value.endswith(period)
+    if case.street:  # the link's street is chosen, not just its unit
+        assert at.selectbox(key="street").value == case.street
+    assert dict(at.query_params) == case.params | {"window": str(case.window)}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_rates_match_the_raw_files_with_their_denominators(page, raw, name: str) -> None:
+    shown = page(name)
+    lang, want = shown.lang, whole(raw, shown.case)
+    metrics, captions = shown.metrics(), texts(shown.at.caption)
+    for key, rate, num, den, of in (
+        ("rem_cohort", "cohort_rate", "cohort_rectified", "found", "rem_rectified_of"),
+        ("rem_cumulative", "cumulative_rate", "cumulative_rectified", "cumulative_found",
+         "rem_rectified_of"),
+        ("rem_on_time", "on_time_rate", "rectified_on_time", "rectified", "rem_on_time_of"),
+        ("rem_major", "major_cohort_rate", "major_cohort_rectified", "major_found",
+         "rem_rectified_of"),
+    ):  # fmt: skip
+        assert metrics[t(key, lang)].value == fmt.rate(want[rate]), key
+        caption = t(of, lang, num=fmt.count(want[num], lang), den=fmt.count(want[den], lang))
+        assert caption in captions, key
+    assert want["found"] > 0 and want["rectified"] > 0
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_counts_and_days_to_rectify_match_the_raw_files(page, raw, name: str) -> None:
+    shown = page(name)
+    lang, want = shown.lang, whole(raw, shown.case)
+    metrics = shown.metrics()
+    for key, figure in (
+        ("rem_found", "found"),
+        ("rem_rectified", "rectified"),
+        ("rem_open", "open_end"),
+        ("rem_overdue", "overdue_end"),
+        ("rem_carried", "carried_open_end"),
+        ("rem_supervised", "supervised_open"),
+    ):
+        assert metrics[t(key, lang)].value == hazards(want[figure], lang), key
+    # carried over: found before 1 January of the ISO year of the window's last week
+    year = shown.case.week.isocalendar().year
+    assert metrics[t("rem_carried", lang)].proto.help == t("rem_carried_help", lang, year=year)
+    of = t("rem_supervised_of", lang, n=fmt.count(want["supervised_overdue"], lang))
+    assert of in texts(shown.at.caption)
+    days = t(
+        "rem_days_value", lang, median=want["rectify_days_median"], p90=want["rectify_days_p90"]
+    )
+    assert metrics[t("rem_days", lang)].value == days
+
+
+def test_hazards_carried_over_from_last_year_are_counted(page, raw) -> None:
+    """Across 1 January the carried-over figure is not empty, and it is part of the open ones."""
+    shown = page("city-4-weeks-new-year")
+    want = whole(raw, shown.case)
+    assert 0 < want["carried_open_end"] < want["open_end"]
+    assert shown.metrics()["往年结转未整改"].value == f"{want['carried_open_end']}处"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_young_cohort_note_shows_when_the_window_is_young(page, raw, name: str) -> None:
+    shown = page(name)
+    young = whole(raw, shown.case)["cohort_is_young"]
+    assert (t("rem_young", shown.lang) in texts(shown.at.caption)) is young
+
+
+def test_a_four_week_window_is_not_always_young(raw) -> None:
+    """The note follows the hazards' speed, not the window alone: of the two 4-week cases above,
+    one is young and one is not, so both ways of the note are exercised."""
+    flags = {name: whole(raw, CASES[name])["cohort_is_young"] for name in CASES}
+    assert flags["city-4-weeks-new-year"] and not flags["street-4-weeks"]
+    assert not flags["city"] and not flags["unit-26-weeks"]
+
+
+# ------------------------------------------------------------------ charts
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_burndown_has_the_weekly_figures(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    chart = plotly(shown.at, t("rem_burndown_title", lang))
+    traces = {trace["name"]: trace for trace in chart["data"]}
+    mondays = [case.first + timedelta(weeks=k) for k in range(case.window)]
+    found, fixed = pl.col("found_date"), pl.col("rectified_date")
+    hz = filtered(raw["hz"], case.place)
+    weeks = pl.concat(
+        hz.select(
+            found=found.is_between(monday, monday + timedelta(days=6)).sum(),
+            rectified=fixed.is_between(monday, monday + timedelta(days=6)).sum(),
+            open=stocks_at(monday + timedelta(days=6))["open_end"],
+            overdue=stocks_at(monday + timedelta(days=6))["overdue_end"],
+        )
+        for monday in mondays
+    )
+    for key in ("found", "rectified", "open", "overdue"):
+        trace = traces[t(f"rem_burndown_{key}", lang)]
+        assert [x[:10] for x in trace["x"]] == [m.isoformat() for m in mondays], key
+        assert trace["y"] == weeks[key].to_list(), key
+    assert weeks["open"][-1] == whole(raw, case)["open_end"]
+    assert chart["layout"]["xaxis"]["tickformat"] == ("%-m月%-d日" if lang == "zh" else "%-d %b")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    level = t(f"level_{case.rows}", lang)
+    chart = plotly(shown.at, t("rem_ageing_title", lang, level=level))
+    groups = expected_groups(raw, case.rows, case.place)  # a street chosen: that street only
+    column = f"{case.rows}_code"
+    stocks = stocks_at(case.last)
+    aged = (
+        filtered(raw["hz"], case.place)
+        .group_by(column)
+        .agg(**{bucket: stocks[figure] for bucket, figure in BUCKETS.items()})
+    )
+    counts = {row.pop(column): row for row in aged.iter_rows(named=True)}
+    names = place_names(raw, case.rows)
+    traces = {trace["name"]: trace for trace in chart["data"]}
+    assert list(traces) == [t("rem_age", lang, bucket=b) for b in BUCKETS]
+    for bucket in BUCKETS:
+        trace = traces[t("rem_age", lang, bucket=bucket)]
+        assert trace["y"] == [names[g] for g in groups]
+        assert trace["x"] == [counts.get(g, {}).get(bucket, 0) for g in groups], bucket
+    assert sum(sum(trace["x"]) for trace in chart["data"]) == hazards_open(raw, case)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_days_to_rectify_by_place(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    chart = plotly(shown.at, t("rem_days_title", lang, level=t(f"level_{case.rows}", lang)))
+    want = places(raw, case)
+    median, p90 = chart["data"]
+    assert median["x"] == [row["rectify_days_median"] for row in want.values()]
+    assert p90["x"] == [row["rectify_days_p90"] for row in want.values()]
+
+
+# ------------------------------------------------------------------ tables
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_table_per_place_matches_the_raw_files(page, raw, name: str) -> None:
+    shown = page(name)
+    case = shown.case
+    got = table(shown.at, "cohort_rate")
+    want = places(raw, case)
+    names = place_names(raw, case.rows)
+    assert got["group_name"].to_list() == [names[code] for code in want]
+    rates = ("cohort_rate", "cumulative_rate", "on_time_rate", "major_cohort_rate")
+    counts = ("found", "rectified", "open_end", "overdue_end", "carried_open_end",
+              "rectify_days_median", "rectify_days_p90", "supervised_open")  # fmt: skip
+    for row, expected in zip(got.iter_rows(named=True), want.values(), strict=True):
+        for column in counts:
+            assert close(row[column], expected[column]), (row["group_name"], column)
+        for column in rates:  # shown in percent
+            value = None if expected[column] is None else expected[column] * 100
+            assert close(row[column], value), (row["group_name"], column)
+
+
+def supervised(raw: dict[str, pl.DataFrame], case: Case) -> pl.DataFrame:
+    """Major hazards under supervision open at the window's end, in the list's order: the highest
+    level first, then the most days overdue, then the oldest."""
+    day = case.last
+    hz = filtered(raw["hz"], case.place).filter(
+        open_at(day) & pl.col("supervision_level").is_not_null()
+    )
+    return hz.with_columns(
+        level_order=pl.col("supervision_level").replace_strict(LEVEL_ORDER),
+        days_open=(pl.lit(day) - pl.col("found_date")).dt.total_days(),
+        days_overdue=(pl.lit(day) - pl.col("deadline")).dt.total_days().clip(lower_bound=0),
+    ).sort(
+        "level_order",
+        "days_overdue",
+        "found_date",
+        "hazard_id",
+        descending=[False, True, False, False],
+    )
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_supervised_follow_up_list(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    want = supervised(raw, case)
+    assert want.height == whole(raw, case)["supervised_open"]
+    if want.is_empty():
+        assert t("rem_supervision_none", lang) in texts(shown.at.info)
+        assert not tables(shown.at, "hazard_id")
+        return
+    count = t("rem_supervision_count", lang, n=fmt.count(want.height, lang),
+              day=fmt.day(case.last, lang))  # fmt: skip
+    assert count in texts(shown.at.caption)
+    got = table(shown.at, "hazard_id")
+    assert got["hazard_id"].to_list() == want["hazard_id"].to_list()
+    assert got["days_open"].to_list() == want["days_open"].to_list()
+    assert got["days_overdue"].to_list() == want["days_overdue"].to_list()
+    streets = place_names(raw, "street")
+    assert got["street_name"].to_list() == [streets[s] for s in want["street_code"]]
+    levels = [label("hazards.supervision_level", s, lang) for s in want["supervision_level"]]
+    assert got["supervision_level_name"].to_list() == levels
+
+
+def test_the_cases_show_a_list_and_an_empty_one(raw) -> None:
+    """Both ways of the follow-up list are exercised by the cases above."""
+    assert supervised(raw, CASES["street-4-weeks"]).is_empty()
+    assert supervised(raw, CASES["street-older-english"]).height > 1
+
+
+# ------------------------------------------------------------------ whistle calls
+
+
+def whistle_names(raw: dict[str, pl.DataFrame], by: str, lang: str) -> Callable[[str], str]:
+    if by == "department":
+        return lambda code: label("whistle_calls.department", code, lang)
+    return place_names(raw, "district").__getitem__
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_whistle_summary_matches_the_raw_files(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    by = "district" if case.district else "city"  # a street's calls are its unit's
+    total = expected_whistle(raw, by, case.district, "", case.first, case.last)[
+        case.district or CITY
+    ]
+    summary = t(
+        "rem_whistle_summary",
+        lang,
+        calls=fmt.count(total["calls"], lang),
+        within=fmt.rate(total["within_promise_share"]),
+        pending=fmt.count(total["pending"], lang),
+        resolved=fmt.rate(total["resolution_rate"]),
+        pending_resolution=fmt.count(total["pending_resolution"], lang),
+    )
+    assert summary in texts(shown.at.markdown)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_whistle_response_by_department_and_by_unit(page, raw, name: str) -> None:
+    shown = page(name)
+    case, lang = shown.case, shown.lang
+    shown_tables = tables(shown.at, "group_code_name")  # by department, then by unit
+    # one unit chosen: its calls by department only, no ranking of units
+    assert len(shown_tables) == (1 if case.district else 2)
+    for by, got in zip(("department", "district"), shown_tables, strict=False):
+        want = expected_whistle(raw, by, case.district, "", case.first, case.last)
+        named = whistle_names(raw, by, lang)
+        rows = {row["group_code_name"]: row for row in got.iter_rows(named=True)}
+        assert sorted(rows) == sorted(named(code) for code in want)
+        for code, expected in want.items():
+            row = rows[named(code)]
+            for column in ("calls", "pending", "unresolved", "arrival_hours_median",
+                           "arrival_hours_p90"):  # fmt: skip
+                assert close(row[column], expected[column]), (code, column)
+            for column in ("within_promise_share", "resolution_rate"):
+                value = None if expected[column] is None else expected[column] * 100
+                assert close(row[column], value), (code, column)
+        # the chart ranks only those with enough calls, the lowest within-promise share first
+        title = f"{t('rem_whistle_title', lang)} · {t('rem_whistle_by_' + by, lang)}"
+        ranked = sorted(
+            (code for code, row in want.items() if row["calls"] >= views.MIN_CALLS),
+            key=lambda code: want[code]["within_promise_share"],
+        )
+        bars = plotly(shown.at, title)["data"]
+        assert bars[0]["y"] == [named(code) for code in ranked]
+        few = t("rem_whistle_few", lang, n=views.MIN_CALLS,
+                what=t(f"rem_{by}s", lang))  # fmt: skip
+        assert (few in texts(shown.at.caption)) is (len(ranked) < len(want))
+
+
+def test_few_calls_leave_the_ranking_but_stay_in_the_table(page, raw) -> None:
+    """In one unit over 26 weeks some departments have fewer than views.MIN_CALLS calls."""
+    shown = page("unit-26-weeks")
+    case = shown.case
+    want = expected_whistle(raw, "department", case.district, "", case.first, case.last)
+    few = [code for code, row in want.items() if row["calls"] < views.MIN_CALLS]
+    many = [code for code, row in want.items() if row["calls"] >= views.MIN_CALLS]
+    assert few and many
+    named = whistle_names(raw, "department", "zh")
+    bars = plotly(shown.at, "吹哨报到：部门响应 · 按部门")["data"][0]["y"]
+    shown_in_table = tables(shown.at, "group_code_name")[0]["group_code_name"].to_list()
+    for code in few:
+        assert named(code) not in bars and named(code) in shown_in_table
+    assert sorted(bars) == sorted(named(code) for code in many)
+
+
+# ------------------------------------------------------------------ downloads
+
+
+def test_excel_of_the_table_per_place(page, raw) -> None:
+    shown = page("unit-26-weeks")
+    case = shown.case
+    book = openpyxl.load_workbook(
+        io.BytesIO(download(shown.at, shown.media, "remediation_table_xlsx"))
+    )
+    sheet = book.active
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][0] == "整改 · 各地整改情况"
+    top = cells.index(next(row for row in cells[1:] if row[0] is None))
+    block = {row[0]: row[1] for row in cells[1:top]}
+    period = f"{fmt.day(case.first, 'zh')}—{fmt.day(case.last, 'zh')}（26周）"
+    assert block["区县"] == "金水区"
+    assert block["统计时段"] == "近26周"  # the window is one of the filters
+    assert block["统计期"] == period
+    assert block["数据截至"] == "2026年11月29日"
+    assert "导出时间" in block
+    header, *rows = cells[top + 1 :]
+    assert header[:4] == ("地点", "发现", "整改", "队列整改率（%）")
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in header)
+    shown_table = table(shown.at, "cohort_rate")
+    assert len(rows) == shown_table.height
+    for row, on_page in zip(rows, shown_table.iter_rows(), strict=True):
+        for value, column, title in zip(row, on_page, header, strict=True):
+            # Excel keeps rates as fractions with a percent format; the page shows percent
+            scale = 100 if title.endswith("（%）") else 1
+            assert close(None if value is None else value * scale, column), title
+
+
+def test_csv_of_the_table_per_place(page, raw) -> None:
+    shown = page("unit-26-weeks")
+    data = download(shown.at, shown.media, "remediation_table_csv")
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads it as UTF-8
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rates = {"队列整改率（%）": "cohort_rate", "累计整改率（%）": "cumulative_rate",
+             "按期整改率（%）": "on_time_rate", "重大隐患整改率（%）": "major_cohort_rate"}  # fmt: skip
+    assert set(rates) <= set(header)
+    want = places(raw, shown.case)
+    for row, expected in zip(rows, want.values(), strict=True):
+        for title, figure in rates.items():
+            value = row[header.index(title)]
+            if expected[figure] is None:
+                assert value == ""
+            else:  # percent, one decimal
+                assert float(value) == round(expected[figure] * 100, 1), title
+
+
+def test_excel_of_a_street_names_the_street(page, raw) -> None:
+    """The follow-up list of one street is that street's: its file says so."""
+    shown = page("street-older-english")
+    data = download(shown.at, shown.media, "supervision_table_xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    block = {row[0]: row[1] for row in sheet.iter_rows(max_row=8, values_only=True) if row[0]}
+    street = place_names(raw, "street")[shown.case.street]
+    assert block[t("rem_street", "en")] == street
+    assert block[t("rem_window", "en")] == "last 26 weeks"
+
+
+# ------------------------------------------------------------------ links
+
+
+def test_a_bad_window_in_the_link_falls_back_and_is_quoted_safely(data_root: Path) -> None:
+    bad = "`x`[点我](https://example.org/x) ![图](https://example.org/i.png) and more words"
+    with serving(data_root):
+        at = open_page("remediation", window=bad)
+    assert at.selectbox(key="window").value == "13"
+    assert "（13周）" in at.caption[0].value
+    (warning,) = texts(at.warning)
+    prefix = t("bad_choice", "zh") + " "
+    assert warning.startswith(prefix)
+    quoted = warning.removeprefix(prefix)
+    # one code span around the first 40 characters, its own backticks replaced: Markdown shows
+    # the text as it is, never a link or an image
+    assert quoted == "`" + bad[:40].replace("`", "'") + "…`"
+    assert quoted.count("`") == 2
+    assert at.query_params["window"] == "13"
+
+
+def test_english_whistle_tables_download_as_excel(page) -> None:
+    """An English table title may hold characters Excel refuses in a sheet name ('Whistle calls:
+    …'); the file still opens, titled in full on its first row."""
+    shown = page("street-older-english")
+    data = download(shown.at, shown.media, "whistle_department_xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "Whistle calls how departments r"
+    title = "Remediation · Whistle calls: how departments respond · By department"
+    assert sheet["A1"].value == title
