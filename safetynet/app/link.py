@@ -60,14 +60,28 @@ def start_run() -> None:
     st.session_state[_PAGE_KEYS] = []
 
 
-def write() -> None:
-    """Rewrite the URL with the shared choices and the page's own, as they stand now."""
+def write(before_page: bool = False) -> None:
+    """Rewrite the URL with the shared choices and the page's own, as they stand now.
+
+    before_page: the sidebar's write, before the page has read its own choices from the URL.
+    The URL's other keys, and what this session last wrote of them, are left for the page to
+    read (its own write, at the end of its run, drops those it does not use).
+    """
     keys = [*SHARED, *st.session_state.get(_PAGE_KEYS, [])]
     wanted = {
         key: str(st.session_state[key])
         for key in keys
         if key in st.session_state and st.session_state[key] not in ("", None)
     }
-    st.session_state[_WRITTEN] = wanted
+    if before_page:
+        written = st.session_state.get(_WRITTEN, {})
+        st.session_state[_WRITTEN] = {
+            key: value for key, value in written.items() if key not in SHARED
+        } | wanted
+        wanted = {
+            key: value for key, value in st.query_params.items() if key not in SHARED
+        } | wanted
+    else:
+        st.session_state[_WRITTEN] = wanted
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)

@@ -106,7 +106,7 @@ def sidebar() -> View:
     for key, value in rejected.items():
         if value is not None:
             st.sidebar.warning(f"{t('bad_' + key, lang)} {link.quote(value)}")
-    link.write()
+    link.write(before_page=True)
 
     row = weeks.row(keys.index(chosen), named=True)
     return View(
