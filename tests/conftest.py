@@ -154,15 +154,31 @@ class Opened:
         return json.loads(self.at.get("deck_gl_json_chart")[0].proto.json)
 
     def table(self, key: str) -> Dataframe:
-        """The st.dataframe shown under a key (ui.table's `key`)."""
-        (found,) = [d for d in self.at.dataframe if d.proto.id.endswith(f"-{key}")]
-        return found
+        """The table ui.table showed under `key`: the last dataframe before its Excel button (a
+        table without row selection has no id of its own)."""
+        last = None
+        for node in _in_order(self.at._tree):
+            if isinstance(node, Dataframe):
+                last = node
+            elif getattr(node, "type", "") == "download_button" and node.proto.id.endswith(
+                f"-{key}_xlsx"
+            ):
+                assert last is not None
+                return last
+        raise LookupError(f"no table {key}")
 
     def download(self, key: str) -> bytes:
         """The file behind the download button `key` (ui.table: `<table>_xlsx`, `<table>_csv`)."""
         (button,) = [b for b in self.at.get("download_button") if b.proto.id.endswith(f"-{key}")]
         file_id = button.proto.url.rsplit("/", 1)[1].split(".")[0]
         return self.files[file_id]
+
+
+def _in_order(node: Any) -> Iterator[Any]:
+    """The elements of an AppTest tree in the order they are shown."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _in_order(child)
 
 
 @pytest.fixture(scope="session")
@@ -264,8 +280,8 @@ def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
                 assert cell is None and text == ""
             elif kind == "text":
                 assert cell == text == value
-            elif kind == "count":
-                assert cell == int(text) == value
+            elif kind == "count":  # some are worked out in floats: shown whole
+                assert cell == pytest.approx(value) and text == str(round(value))
             elif kind == "rate":
                 assert cell * 100 == pytest.approx(value)
                 assert float(text) == round(cell * 100, digits)
@@ -281,3 +297,17 @@ def shown_count(text: str) -> tuple[float, float]:
     if text.endswith("万"):
         return float(text[:-1].replace(",", "")) * 10_000, 50.0
     return float(text.replace(",", "")), 0.0
+
+
+def communities_in(raw: dict[str, pl.DataFrame], district: str = "") -> pl.DataFrame:
+    """The communities of the city (or of one unit) with their street's and unit's codes and
+    names (`street`, `district`), from the raw tables."""
+    rows = (
+        raw["communities"]
+        .join(
+            raw["streets"].select("street_code", "district_code", street="name_zh"),
+            on="street_code",
+        )
+        .join(raw["districts"].select("district_code", district="name_zh"), on="district_code")
+    )
+    return rows.filter(pl.col("district_code") == district) if district else rows

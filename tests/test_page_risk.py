@@ -18,7 +18,7 @@ from typing import Any
 import h3
 import polars as pl
 import pytest
-from conftest import AS_OF, Opened, assert_exports_match_table, shown_count
+from conftest import AS_OF, Opened, assert_exports_match_table, communities_in, shown_count
 
 from safetynet.analytics.metrics import RISK_CLASSES, risk_class
 from safetynet.app.labels import t
@@ -71,19 +71,6 @@ WITH_HEXES = ["city", "unit"]
 # --- the raw files --------------------------------------------------------------------------------
 
 
-def communities_of(raw: dict[str, pl.DataFrame], district: str) -> pl.DataFrame:
-    """The communities of the city or of one unit, with their street's and unit's names."""
-    rows = (
-        raw["communities"]
-        .join(
-            raw["streets"].select("street_code", "district_code", street="name_zh"),
-            on="street_code",
-        )
-        .join(raw["districts"].select("district_code", district="name_zh"), on="district_code")
-    )
-    return rows.filter(pl.col("district_code") == district) if district else rows
-
-
 def open_on(raw: dict[str, pl.DataFrame], district: str, day: date) -> pl.DataFrame:
     """Hazards open at the end of a day: found by then and not rectified by then."""
     hazards = raw["hz"].filter(
@@ -96,7 +83,7 @@ def open_on(raw: dict[str, pl.DataFrame], district: str, day: date) -> pl.DataFr
 @pytest.fixture(scope="module")
 def community(raw: dict[str, pl.DataFrame]) -> dict[str, Any]:
     """The community a link picks in the unit: its most populous one."""
-    return communities_of(raw, UNIT).sort("population", descending=True).row(0, named=True)
+    return communities_in(raw, UNIT).sort("population", descending=True).row(0, named=True)
 
 
 @pytest.fixture
@@ -182,7 +169,7 @@ def strings_in(tree: Any) -> Iterator[str]:
 def test_classes_hold_every_community_and_resident_once(shown, raw, name: str) -> None:
     case = CASES[name]
     rows = spread(shown(name), case.lang)
-    places = communities_of(raw, case.district)
+    places = communities_in(raw, case.district)
     people = places["population"].sum()
     assert sum(r["communities"] for r in rows.values()) == places.height
     assert sum(r["residents"] for r in rows.values()) == pytest.approx(
@@ -198,7 +185,7 @@ def test_classes_are_those_of_the_scores_on_the_map(shown, raw, name: str) -> No
     case = CASES[name]
     page = shown(name)
     scores = dot_scores(page, case.lang)
-    places = communities_of(raw, case.district)
+    places = communities_in(raw, case.district)
     assert set(scores) == set(places["community_code"])  # every community is a dot
     for score, shown_class in scores.values():
         assert shown_class == class_name(score, case.lang)
@@ -339,7 +326,7 @@ def test_top_table_lists_the_riskiest_communities_with_raw_counts(shown, raw, na
     case = CASES[name]
     page = shown(name)
     top = pl.from_pandas(page.table("risk_top").value)
-    places = communities_of(raw, case.district)
+    places = communities_in(raw, case.district)
     assert top.height == min(TOP, places.height)
     assert top["rank"].to_list() == list(range(1, top.height + 1))
     assert top["risk"].to_list() == sorted(top["risk"], reverse=True)
