@@ -157,7 +157,7 @@ class Opened:
         """The table ui.table showed under `key`: the last dataframe before its Excel button (a
         table without row selection has no id of its own)."""
         last = None
-        for node in _in_order(self.at._tree):
+        for node in _in_order(self.at.main):
             if isinstance(node, Dataframe):
                 last = node
             elif getattr(node, "type", "") == "download_button" and node.proto.id.endswith(
@@ -292,10 +292,11 @@ def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
 
 
 def shown_count(text: str) -> tuple[float, float]:
-    """A count as a page writes it (1,234 · 1234 · 4.09万) and how far off it may be: 万 figures
-    are rounded to 0.01万 (≤ 50), the others are exact."""
+    """A count as a page writes it (1,234 · 1234 · 4.09万 · 123万) and how far off it may be:
+    万 figures are rounded (to 0.01万, or to 1万 from 100万), the others are exact."""
     if text.endswith("万"):
-        return float(text[:-1].replace(",", "")) * 10_000, 50.0
+        wan = text[:-1].replace(",", "")
+        return float(wan) * 10_000, 50.0 if "." in wan else 5_000.0
     return float(text.replace(",", "")), 0.0
 
 
