@@ -43,7 +43,8 @@ if about["between_share"] is not None:
 st.info(about[f"sentence_{lang}"], icon=":material/lightbulb:")
 
 left, right = st.columns([3, 2])
-if view.district:
+# Funding is known per unit only: with a unit chosen, its indicators still compare the units.
+if view.district and about["level"] == "community":
     rows = views.imbalance_communities(indicator, view.district)
     inside = views.inside_unit(rows)
     unit_name = ui.place_name(view)

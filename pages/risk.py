@@ -95,7 +95,8 @@ else:
 st.subheader(t("risk_map_title", lang))
 left, right = st.columns([3, 2])
 with left:
-    show_hexes = st.toggle(t("risk_show_hexes", lang), value=True, key="hexes")
+    ui.choice("hexes", ["True", "False"], "True", lang, state=lambda v: v == "True")
+    show_hexes = st.toggle(t("risk_show_hexes", lang), key="hexes")
     hexes = views.hazard_hexes(view.district, view.week_end) if show_hexes else None
     hex_classes = colours.classes(hexes["open_hazards"].to_list()) if hexes is not None else None
     on_map = ui.risk_map_rows(units, communities, hexes, lang)

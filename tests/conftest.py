@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe
 
 from safetynet.build import BUILD_SQL, build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
@@ -111,3 +121,194 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]
 def build_step(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Run one file of queries/build/ (e.g. "20_mart_hazard.sql") as the build does."""
     con.execute((BUILD_SQL / name).read_text(encoding="utf-8"))
+
+
+# --- the app's pages, run headless ---------------------------------------------------------------
+# Shared by the page tests (tests/test_page_*.py): open a page as a link would, read what it
+# shows, and read back the files its download buttons offer.
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Opened:
+    """A page after one headless run, with the bytes of every file its download buttons carry."""
+
+    at: AppTest
+    files: dict[str, bytes]
+
+    def metrics(self) -> dict[str, str]:
+        return {m.label: m.value for m in self.at.metric}
+
+    def charts(self) -> list[dict[str, Any]]:
+        return [json.loads(c.proto.spec) for c in self.at.get("plotly_chart")]
+
+    def chart(self, title: str) -> dict[str, Any]:
+        """The plotly figure whose title contains `title`."""
+        found = [c for c in self.charts() if title in c["layout"]["title"]["text"]]
+        assert len(found) == 1, [c["layout"]["title"]["text"] for c in self.charts()]
+        return found[0]
+
+    def deck(self) -> dict[str, Any]:
+        return json.loads(self.at.get("deck_gl_json_chart")[0].proto.json)
+
+    def table(self, key: str) -> Dataframe:
+        """The table ui.table showed under `key`: the last dataframe before its Excel button (a
+        table without row selection has no id of its own)."""
+        last = None
+        for node in _in_order(self.at.main):
+            if isinstance(node, Dataframe):
+                last = node
+            elif getattr(node, "type", "") == "download_button" and node.proto.id.endswith(
+                f"-{key}_xlsx"
+            ):
+                assert last is not None
+                return last
+        raise LookupError(f"no table {key}")
+
+    def download(self, key: str) -> bytes:
+        """The file behind the download button `key` (ui.table: `<table>_xlsx`, `<table>_csv`)."""
+        (button,) = [b for b in self.at.get("download_button") if b.proto.id.endswith(f"-{key}")]
+        file_id = button.proto.url.rsplit("/", 1)[1].split(".")[0]
+        return self.files[file_id]
+
+
+def _in_order(node: Any) -> Iterator[Any]:
+    """The elements of an AppTest tree in the order they are shown."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _in_order(child)
+
+
+@pytest.fixture(scope="session")
+def open_page(data_root: Path) -> Callable[..., Opened]:
+    """open_page("risk", district="410105", lang="en", place=…): the page run on the small
+    warehouse with these URL query parameters, the sidebar's and the page's own.
+
+    A run costs a second or more, so each link is run once per session and shared by the tests
+    that open it (they only read it)."""
+    runs: dict[tuple[str, tuple[tuple[str, str], ...]], Opened] = {}
+
+    def run(page: str, **params: str) -> Opened:
+        link = (page, tuple(sorted(params.items())))
+        if link not in runs:
+            runs[link] = _open(data_root, page, params)
+        return runs[link]
+
+    return run
+
+
+def _open(data_root: Path, page: str, params: dict[str, str]) -> Opened:
+    files: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def kept(
+        storage: MemoryMediaFileStorage,
+        data: str | bytes,
+        mimetype: str,
+        kind: Any,
+        filename: str | None = None,
+    ) -> str:
+        file_id = keep(storage, data, mimetype, kind, filename)
+        files[file_id] = storage.get_file(file_id).content
+        return file_id
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SAFETYNET_DATA", str(data_root))
+        patch.setattr(MemoryMediaFileStorage, "load_and_get_id", kept)
+        # Switched to before the first run, the page opens as its own URL would open it.
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return Opened(at, files)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An exported Excel sheet: its title line, the block under it (name → value), the header
+    row and the rows of values."""
+
+    title: str
+    about: dict[str, str]
+    headers: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def read_excel(data: bytes) -> Sheet:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    blank = next(i for i, line in enumerate(lines) if all(v is None for v in line))
+    about = {line[0]: line[1] for line in lines[1:blank]}
+    return Sheet(lines[0][0], about, list(lines[blank + 1]), lines[blank + 2 :])
+
+
+def _kind(config: dict[str, Any]) -> tuple[str, int]:
+    """How a shown column reads (text, count, number, rate) and its decimals, from its format."""
+    spec = config.get("type_config", {})
+    if spec.get("type") != "number":
+        return "text", 0
+    digits = re.fullmatch(r"%\.(\d)f(%%)?", spec["format"])
+    if digits is None:  # "%d" or "localized"
+        return "count", 0
+    return ("rate" if digits.group(2) else "number"), int(digits.group(1))
+
+
+def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
+    """The Excel and CSV downloads of a table hold what the table shows, under Chinese headers
+    (rates as fractions in Excel, in percent in the CSV); returns the Excel sheet."""
+    shown = opened.table(key)
+    configs = json.loads(shown.proto.columns)
+    frame = shown.value
+    kinds = [_kind(configs[c]) for c in frame.columns]
+    sheet = read_excel(opened.download(f"{key}_xlsx"))
+    titles = [configs[c]["label"] for c in frame.columns]
+    assert [h.removesuffix("（%）") for h in sheet.headers] == titles
+    assert all(CJK.search(h) for h in sheet.headers)
+    assert len(sheet.rows) == len(frame)
+    raw_csv = opened.download(f"{key}_csv")
+    assert raw_csv.startswith(codecs.BOM_UTF8)  # so Excel reads the Chinese right
+    lines = list(csv.reader(io.StringIO(raw_csv.decode("utf-8-sig"))))
+    assert lines[0] == sheet.headers
+    assert len(lines) == len(sheet.rows) + 1
+    for values, cells, texts in zip(
+        frame.itertuples(index=False), sheet.rows, lines[1:], strict=True
+    ):
+        for value, cell, text, (kind, digits) in zip(values, cells, texts, kinds, strict=True):
+            if value is None or value != value:  # an empty cell: None, or NaN in pandas
+                assert cell is None and text == ""
+            elif kind == "text":
+                assert cell == text == value
+            elif kind == "count":  # some are worked out in floats: shown whole
+                assert cell == pytest.approx(value) and text == str(round(value))
+            elif kind == "rate":
+                assert cell * 100 == pytest.approx(value)
+                assert float(text) == round(cell * 100, digits)
+            else:
+                assert cell == pytest.approx(value)
+                assert float(text) == round(cell, digits)
+    return sheet
+
+
+def shown_count(text: str) -> tuple[float, float]:
+    """A count as a page writes it (1,234 · 1234 · 4.09万 · 123万) and how far off it may be:
+    万 figures are rounded (to 0.01万, or to 1万 from 100万), the others are exact."""
+    if text.endswith("万"):
+        wan = text[:-1].replace(",", "")
+        return float(wan) * 10_000, 50.0 if "." in wan else 5_000.0
+    return float(text.replace(",", "")), 0.0
+
+
+def communities_in(raw: dict[str, pl.DataFrame], district: str = "") -> pl.DataFrame:
+    """The communities of the city (or of one unit) with their street's and unit's codes and
+    names (`street`, `district`), from the raw tables."""
+    rows = (
+        raw["communities"]
+        .join(
+            raw["streets"].select("street_code", "district_code", street="name_zh"),
+            on="street_code",
+        )
+        .join(raw["districts"].select("district_code", district="name_zh"), on="district_code")
+    )
+    return rows.filter(pl.col("district_code") == district) if district else rows

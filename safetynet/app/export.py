@@ -72,6 +72,8 @@ def _csv_value(value: object, col: Col) -> object:
         return round(float(value) * 100, col.digits)  # type: ignore[arg-type]
     if col.kind == "number":
         return round(float(value), col.digits)  # type: ignore[arg-type]
+    if col.kind == "count" and isinstance(value, float):
+        return round(value)  # a count worked out in floats (residents uncovered) reads whole
     return value
 
 

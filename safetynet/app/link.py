@@ -12,7 +12,7 @@ back to the default, and the warning quotes it escaped and cut short (see `quote
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -29,9 +29,13 @@ def quote(value: str, limit: int = QUOTE_LIMIT) -> str:
     return "`" + cut.replace("`", "'") + "`"
 
 
-def choose(key: str, options: Sequence[str], default: str) -> str | None:
+def choose(
+    key: str, options: Sequence[str], default: str, state: Callable[[str], object] = str
+) -> str | None:
     """Seed the state of the widget `key` from the URL when it should follow the URL.
 
+    state: the widget's value for an option, when it is not the option's text (a toggle's
+    True for "True"; write() puts str(value) in the URL).
     Returns the rejected URL value when there was one that is not an option (the caller says so),
     else None.
     """
@@ -41,18 +45,20 @@ def choose(key: str, options: Sequence[str], default: str) -> str | None:
     if not follow_url:
         return None
     if url is not None and url not in options:
-        st.session_state[key] = default
+        st.session_state[key] = state(default)
         return url
-    st.session_state[key] = url if url is not None else default
+    st.session_state[key] = state(url if url is not None else default)
     return None
 
 
-def page_choice(key: str, options: Sequence[str], default: str) -> str | None:
+def page_choice(
+    key: str, options: Sequence[str], default: str, state: Callable[[str], object] = str
+) -> str | None:
     """choose() for a widget of the page: the key joins the URL for this run."""
     keys = st.session_state.setdefault(_PAGE_KEYS, [])
     if key not in keys:
         keys.append(key)
-    return choose(key, options, default)
+    return choose(key, options, default, state)
 
 
 def start_run() -> None:

@@ -250,10 +250,16 @@ def figure_tip(figure: Figure, value: float | None, lang: str, per_capita: bool)
     return f"{name}{colon}{value_formatter(figure, lang)(value)}"
 
 
-def choice(key: str, options: Sequence[str], default: str, lang: str) -> None:
+def choice(
+    key: str,
+    options: Sequence[str],
+    default: str,
+    lang: str,
+    state: Callable[[str], object] = str,
+) -> None:
     """Seed a page widget from the URL (link.page_choice); a value that is not an option falls
     back to the default, with a warning that quotes it safely."""
-    rejected = link.page_choice(key, options, default)
+    rejected = link.page_choice(key, options, default, state)
     if rejected is not None:
         st.warning(f"{t('bad_choice', lang)} {link.quote(rejected)}")
 
