@@ -2,6 +2,8 @@
 between districts or inside them, which communities fall short of the supply norms (短板), and
 whether money goes to prevention or to rescue (轻预防准备、重救援恢复)."""
 
+from functools import partial
+
 import streamlit as st
 
 from safetynet.app import colours, fmt, ui, views
@@ -14,121 +16,74 @@ from safetynet.warehouse.vocabulary import label
 
 view = ui.current_view()
 lang = view.lang
-names = "name_zh" if lang == "zh" else "name_en"
 as_of = fmt.day(view.as_of, lang)
 ui.header(view, "balance", t("data_as_of", lang) + " " + as_of)
+ui.snapshot_note(view)
 
 summary = views.imbalance_summary()
-indicators = dict(zip(summary["indicator"], summary[names], strict=True))
+indicators = dict(zip(summary["indicator"], summary[view.names], strict=True))
 ui.choice("indicator", list(indicators), "team_members", lang)
 indicator = st.selectbox(
     t("indicator", lang), list(indicators), key="indicator", format_func=indicators.__getitem__
 )
 about = summary.filter(indicator=indicator).row(0, named=True)
-unit = about["value_unit_zh" if lang == "zh" else "value_unit"]
-period = (
-    as_of
-    if about["period_start"] == about["period_end"]
-    else fmt.day(about["period_start"], lang) + "—" + fmt.day(about["period_end"], lang)
-)
-value_text = lambda v: fmt.number(v, lang)  # noqa: E731 - one formatter for every value
+topic, unit = about[view.names], about[f"value_unit_{lang}"]
+period = ui.span(about["period_start"], about["period_end"], lang)
+shown = partial(fmt.number, lang=lang)
+# Funding is known per unit only: with a unit chosen, funding still compares the units.
+inside_unit = bool(view.district) and about["level"] == "community"
 
 # --- how unequal, and where the gap lies ---------------------------------------------------------
+city = t("city_name", lang) + " · " if inside_unit else ""  # the headline stays the city's
 gini, theil, between, within = ui.cells(4)
-gini.metric(t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
-theil.metric(t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
+gini.metric(city + t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
+theil.metric(city + t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
 if about["between_share"] is not None:
     between.metric(t("between_share", lang), fmt.rate(about["between_share"], 0))
     within.metric(t("within_share", lang), fmt.rate(1 - about["between_share"], 0))
 st.info(about[f"sentence_{lang}"], icon=":material/lightbulb:")
 
-left, right = st.columns([3, 2])
-# Funding is known per unit only: with a unit chosen, its indicators still compare the units.
-if view.district and about["level"] == "community":
-    rows = views.imbalance_communities(indicator, view.district)
-    inside = views.inside_unit(rows)
-    unit_name = ui.place_name(view)
+if inside_unit:
+    bars = views.imbalance_communities(indicator, view.district)
+    inside = views.inside_unit(bars)
     if inside is None:
         ui.empty(t("no_inside", lang))
     else:
         st.info(
-            t(
-                "inside_unit_sentence",
-                lang,
-                unit=unit_name,
-                topic=about[names],
-                gini=f"{inside.gini:.3f}",
-                between=fmt.rate(inside.theil.between / inside.theil.total, 0)
-                if inside.theil.total
-                else "—",
-                within=fmt.rate(inside.theil.within / inside.theil.total, 0)
-                if inside.theil.total
-                else "—",
-            ),
+            ui.inside_sentence(inside, ui.place_name(view), topic, lang),
             icon=":material/location_city:",
         )
-    lowest = rows.head(views.TOP)
-    with left:
-        classes = colours.classes(rows["value"].to_list(), "down")
-        references = [
-            (rows["city_value"][0], t("city_mean", lang, value=value_text(rows["city_value"][0])))
-        ]
-        references.append(
-            (
-                rows["district_value"][0],
-                t("unit_mean", lang, value=value_text(rows["district_value"][0])),
-            )
-        )
-        st.plotly_chart(
-            common.ranking(
-                lowest["name_zh"].to_list(),
-                lowest["value"].to_list(),
-                [classes.colour(v) for v in lowest["value"]],
-                [value_text(v) for v in lowest["value"]],
-                t(
-                    "values_title_communities",
-                    lang,
-                    unit=unit_name,
-                    indicator=about[names],
-                    n=views.TOP,
-                ),
-                ui.chart_note(view, period, unit, sep="<br>"),
-                references=references,
-            ),
-            width="stretch",
-        )
     curve = (inside.lorenz.population_share, inside.lorenz.resource_share) if inside else None
-    compared = t("lorenz_units", lang, n=rows.height, level=t("level_units_community", lang))
+    compared = t("lorenz_units", lang, n=bars.height, level=t("level_units_community", lang))
+    title = t(
+        "values_title_communities", lang, unit=ui.place_name(view), indicator=topic, n=views.TOP
+    )
+    names = "name_zh"  # communities have Chinese names only
 else:
-    units = views.imbalance_districts(indicator)
-    with left:
-        classes = colours.classes(units["value"].to_list(), "down")
-        references = [
-            (units["city_value"][0], t("city_mean", lang, value=value_text(units["city_value"][0])))
-        ]
-        if units["norm_value"][0] is not None:
-            references.append(
-                (
-                    units["norm_value"][0],
-                    t("norm_line", lang, value=value_text(units["norm_value"][0])),
-                )
-            )
-        st.plotly_chart(
-            common.ranking(
-                units[names].to_list(),
-                units["value"].to_list(),
-                [classes.colour(v) for v in units["value"]],
-                [value_text(v) for v in units["value"]],
-                t("values_title_units", lang, indicator=about[names]),
-                ui.chart_note(view, period, unit, sep="<br>"),
-                references=references,
-            ),
-            width="stretch",
-        )
+    bars = views.imbalance_districts(indicator)
     points = views.imbalance_lorenz(indicator)
     curve = (points["population_share"].to_list(), points["resource_share"].to_list())
     compared = t(
         "lorenz_units", lang, n=about["units"], level=t(f"level_units_{about['level']}", lang)
+    )
+    title = t("values_title_units", lang, indicator=topic)
+    names = view.names
+
+left, right = st.columns([3, 2])
+with left:
+    classes = colours.classes(bars["value"].to_list(), "down")
+    lowest = bars.head(views.TOP)
+    st.plotly_chart(
+        common.ranking(
+            lowest[names].to_list(),
+            lowest["value"].to_list(),
+            [classes.colour(v) for v in lowest["value"]],
+            [shown(v) for v in lowest["value"]],
+            title,
+            ui.chart_note(view, period, unit, sep="<br>"),
+            references=ui.reference_lines(bars.row(0, named=True), inside_unit, shown, lang),
+        ),
+        width="stretch",
     )
 with right:
     if curve is not None:
@@ -136,7 +91,7 @@ with right:
             charts.lorenz(
                 *curve,
                 {k: t(f"lorenz_{k}", lang) for k in ("curve", "equal", "x", "y")},
-                t("lorenz_title", lang, indicator=about[names]),
+                t("lorenz_title", lang, indicator=topic),
                 ui.chart_note(view, period, "%", sep="<br>"),
             ),
             width="stretch",
@@ -155,6 +110,7 @@ item = st.selectbox(
         label("resource_norms.item", i, lang) if i else t("shortfall_all_items", lang)
     ),
 )
+item_name = label("resource_norms.item", item, lang) if item else t("shortfall_all_items", lang)
 short = views.shortfall(view.district, item)
 if short.is_empty():
     ui.empty(t("shortfall_none", lang))
@@ -163,11 +119,7 @@ else:
         t("shortfall_matching", lang, n=fmt.count(short["matching"][0], lang), shown=short.height)
     )
     ui.table(
-        short.with_columns(
-            item_name=short["item"].map_elements(
-                lambda i: label("resource_norms.item", i, lang), return_dtype=str
-            )
-        ),
+        ui.named(short, lang, item="resource_norms.item"),
         (
             Col("name_zh", "col_community"),
             Col("street_zh", "col_street"),
@@ -184,15 +136,7 @@ else:
         About(
             t("balance", lang),
             t("shortfall_title", lang),
-            [
-                *ui.place_filter(view),
-                (
-                    t("shortfall_item", lang),
-                    label("resource_norms.item", item, lang)
-                    if item
-                    else t("shortfall_all_items", lang),
-                ),
-            ],
+            [*ui.place_filter(view), (t("shortfall_item", lang), item_name)],
             as_of,
             view.as_of,
         ),
@@ -201,46 +145,48 @@ else:
 
 # --- prevention against response -----------------------------------------------------------------
 spending = views.funding(view.district)
-year = spending["year"].max()
-places = spending.filter((spending["year"] == year) & (spending["level"] == "district"))
-left, right = st.columns([3, 2])
-with left:
-    st.plotly_chart(
-        charts.funding(
-            places[names].to_list(),
-            places["prevention_wan"].to_list(),
-            places["response_wan"].to_list(),
-            {"prevention": t("funding_prevention", lang), "response": t("funding_response", lang)},
-            lang,
-            t("funding_title", lang, year=year),
-            ui.chart_note(view, f"{year}", t("funding_unit", lang), sep="<br>"),
-        ),
-        width="stretch",
-    )
-with right:
+if spending.is_empty():
+    ui.empty(t("funding_none", lang))
+else:
+    year = spending["year"].max()
+    latest = spending.filter((spending["year"] == year) & (spending["level"] == "district"))
     whole = spending.filter(spending["level"] == ("district" if view.district else "city"))
-    st.plotly_chart(
-        charts.prevention_share(
-            whole,
-            t("funding_prevention", lang),
-            f"{ui.place_name(view)} · {t('funding_share_title', lang)}",
-            ui.chart_note(view, f"{whole['year'].min()}—{whole['year'].max()}", "%", sep="<br>"),
-        ),
-        width="stretch",
-    )
-    st.caption(t("funding_note", lang))
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(
+            charts.funding(
+                latest[view.names].to_list(),
+                latest["prevention_wan"].to_list(),
+                latest["response_wan"].to_list(),
+                {
+                    "prevention": t("funding_prevention", lang),
+                    "response": t("funding_response", lang),
+                },
+                lang,
+                t("funding_title", lang, year=year),
+                ui.chart_note(view, f"{year}", t("funding_unit", lang), sep="<br>"),
+            ),
+            width="stretch",
+        )
+    with right:
+        st.plotly_chart(
+            charts.prevention_share(
+                whole,
+                t("funding_prevention", lang),
+                f"{ui.place_name(view)} · {t('funding_share_title', lang)}",
+                ui.chart_note(view, f"{whole['year'].min()}—{year}", "%", sep="<br>"),
+            ),
+            width="stretch",
+        )
+        st.caption(t("funding_note", lang))
 
 # --- every indicator, the most unequal first -----------------------------------------------------
 st.subheader(t("summary_title", lang))
 ui.table(
-    summary.sort("gini", descending=True, nulls_last=True).with_columns(
-        unit_shown=summary.sort("gini", descending=True, nulls_last=True)[
-            "value_unit_zh" if lang == "zh" else "value_unit"
-        ]
-    ),
+    summary.sort("gini", descending=True, nulls_last=True),
     (
-        Col(names, "col_indicator"),
-        Col("unit_shown", "col_value_unit"),
+        Col("name_{lang}", "col_indicator"),
+        Col("value_unit_{lang}", "col_value_unit"),
         Col("units", "col_units", "count"),
         Col("mean_value", "col_mean", "number", 2),
         Col("min_value", "col_min", "number", 2),

@@ -18,6 +18,7 @@ lang = view.lang
 day = fmt.day(view.as_of, lang)
 period = t("cap_period", lang, day=day, first=fmt.day(view.as_of - timedelta(days=364), lang))
 ui.header(view, "capability", period)
+ui.snapshot_note(view)
 
 places = views.capability(view.district)
 whole = places.row(0, named=True)  # the city, or the chosen unit

@@ -179,6 +179,8 @@ def test_each_signal_links_to_its_place(overview, con, raw, name: str) -> None:
     for link, row in zip(links, rows.iter_rows(named=True), strict=True):
         params = dict(parse_qsl(link.proto.query_string))
         want = place_of(raw, row["place_level"], row["place_code"])
+        if RULE_PAGE[row["rule"]] != "remediation":  # only the remediation page follows a street
+            want.pop("street", None)
         assert params == {"lang": lang, "week": "2026-W48"} | want, row["place_code"]
         assert link.proto.label == t("signal_open", lang)
         assert link.proto.page == RULE_PAGE[row["rule"]]

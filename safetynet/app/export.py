@@ -39,6 +39,11 @@ class Col:
         name = t(self.header, lang)
         return name + ("（%）" if lang == "zh" else " (%)") if self.kind == "rate" else name
 
+    def file_title(self, lang: str) -> str:
+        """The header in a downloaded file: Chinese, as the offices it goes to read it; under
+        the English switch the English name follows ("整改率（%） / Rate (%)")."""
+        return self.title("zh") if lang == "zh" else f"{self.title('zh')} / {self.title('en')}"
+
 
 @dataclass(frozen=True)
 class About:
@@ -59,7 +64,7 @@ def to_csv(frame: pl.DataFrame, cols: Sequence[Col], lang: str) -> bytes:
     """The table as CSV: a header row, then values; rates in percent (the header says so)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.title(lang) for c in cols])
+    writer.writerow([c.file_title(lang) for c in cols])
     for row in _rows(frame, cols, lang):
         writer.writerow(_csv_value(v, c) for v, c in zip(row, cols, strict=True))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -96,7 +101,7 @@ def to_excel(frame: pl.DataFrame, cols: Sequence[Col], lang: str, about: About) 
         sheet.write(i, 1, value)
     top = len(block) + 2
     for j, col in enumerate(cols):
-        sheet.write(top, j, col.title(lang), header)
+        sheet.write(top, j, col.file_title(lang), header)
         sheet.set_column(j, j, _width(col, lang), _cell_format(book, col))
     for i, row in enumerate(_rows(frame, cols, lang), start=top + 1):
         for j, value in enumerate(row):
@@ -127,7 +132,7 @@ def _cell_format(book: xlsxwriter.Workbook, col: Col) -> Format | None:
 
 
 def _width(col: Col, lang: str) -> int:
-    wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in col.title(lang))
+    wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in col.file_title(lang))
     return max(10, min(40, wide + 2)) if col.kind != "text" else max(14, min(50, wide + 8))
 
 

@@ -155,6 +155,20 @@ def note(view: View, period: str, unit: str = "") -> None:
     st.caption(chart_note(view, period, unit))
 
 
+def snapshot_note(view: View) -> None:
+    """Say so when a page shows the as-of date's state while an older week is chosen."""
+    latest = views.weeks().row(0, named=True)["week_start"]
+    if view.week != latest:
+        st.caption(t("snapshot_note", view.lang, week=view.week_label))
+
+
+def span(first: date, last: date, lang: str) -> str:
+    """A period of days: one day, or '2025年11月30日—2026年11月29日'."""
+    return (
+        fmt.day(first, lang) if first == last else f"{fmt.day(first, lang)}—{fmt.day(last, lang)}"
+    )
+
+
 def empty(message: str) -> None:
     """An empty state that says why there is nothing to show, where a chart would be."""
     st.info(message, icon="ℹ️")
@@ -280,6 +294,39 @@ def cells(count: int, width: int = 160) -> list:
     row on a phone (390 px), all in one row on a desktop (st.columns would stack them one by one)."""
     row = st.container(horizontal=True, horizontal_alignment="distribute", gap="medium")
     return [row.container(width=width) for _ in range(count)]
+
+
+def inside_sentence(inside: views.Inside, unit: str, topic: str, lang: str) -> str:
+    """'金水区各社区（村）之间，…的基尼系数为0.213；其不均衡中，23%在街道（乡镇）之间…'."""
+    total = inside.theil.total
+
+    def part(x: float | None) -> str:
+        return fmt.rate(x / total, 0) if total and x is not None else "—"
+
+    return t(
+        "inside_unit_sentence",
+        lang,
+        unit=unit,
+        topic=topic,
+        gini=f"{inside.gini:.3f}",
+        between=part(inside.theil.between),
+        within=part(inside.theil.within),
+    )
+
+
+def reference_lines(
+    row: dict, inside_unit: bool, shown: Callable[[float], str], lang: str
+) -> list[tuple[float, str]]:
+    """The dashed lines a per-capita chart is read against: the city mean, the unit's own value
+    (when it compares a unit's communities) and the norm, where there is one."""
+    lines = [(row["city_value"], t("city_mean", lang, value=shown(row["city_value"])))]
+    if inside_unit:
+        lines.append(
+            (row["district_value"], t("unit_mean", lang, value=shown(row["district_value"])))
+        )
+    if row["norm_value"] is not None:
+        lines.append((row["norm_value"], t("norm_line", lang, value=shown(row["norm_value"]))))
+    return lines
 
 
 def share_metric(label: str, num: int, den: int, lang: str, help_text: str | None = None) -> None:
@@ -465,8 +512,8 @@ def signals(rows: pl.DataFrame, view: View) -> None:
 def signal_link(row: dict, view: View) -> dict[str, str]:
     """The view a signal opens: its unit (and street), in the same language and week."""
     params = {"lang": view.lang, "week": week_key(view.week), "district": row["district_code"]}
-    if row["street_code"]:
-        params["street"] = row["street_code"]
+    if row["street_code"] and SIGNAL_PAGE[row["rule"]] == "pages/remediation.py":
+        params["street"] = row["street_code"]  # only the remediation page follows a street
     return params
 
 

@@ -103,8 +103,10 @@ SHORTFALL_ROWS = 50  # the 短板 list shows the worst this many
 
 
 def imbalance_summary(indicator: str = "") -> pl.DataFrame:
-    """Gini, Theil (between / within districts) and the sentence of one indicator, or of all."""
-    return db.query("imbalance_summary", indicator=indicator)
+    """Gini, Theil (between / within districts) and the sentence of one indicator, or of all;
+    value_unit_en beside value_unit_zh, so a page picks the unit by language."""
+    rows = db.query("imbalance_summary", indicator=indicator)
+    return rows.with_columns(value_unit_en=pl.col("value_unit"))
 
 
 def imbalance_districts(indicator: str) -> pl.DataFrame:

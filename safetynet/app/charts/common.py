@@ -41,7 +41,7 @@ def ranking(
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
     if rate:
         fig.update_xaxes(tickformat=".0%")
-    for (value, text), dash in zip(references, ("dash", "dot"), strict=False):
+    for (value, text), dash in zip(references, ("dash", "dot", "dashdot"), strict=False):
         fig.add_vline(
             x=value,
             line={"dash": dash, "color": "#3A3F4B", "width": 1.2},

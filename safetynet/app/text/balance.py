@@ -70,6 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "funding_response": ("救援恢复", "Response"),
     "funding_unit": ("万元", "10,000 yuan"),
     "funding_share_title": ("预防准备投入占比（逐年）", "Prevention's share of spending, by year"),
+    "funding_none": ("没有预防准备与救援恢复投入的数据。", "There is no spending data."),
     "funding_note": (
         "文章指出“轻预防准备、重救援恢复”：占比低于50%即救援恢复投入多于预防准备。",
         "The article warns of 'little prevention, much rescue': below 50% means more went to "

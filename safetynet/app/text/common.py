@@ -22,6 +22,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The language in the link is not valid; showing Chinese:",
     ),
     "filter_district": ("区县", "District"),
+    "snapshot_note": (
+        "本页为截至数据日期的现状，不随所选周次（{week}）变化。",
+        "This page shows the state on the as-of date; the chosen week ({week}) does not change it.",
+    ),
     "per_100k_unit": ("{unit}/10万人", "{unit} per 100,000 residents"),
     "hazards_unit": ("处", "hazards"),
     "bad_choice": (
