@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -58,10 +59,21 @@ def _date_or_value(value: Any) -> Any:
     return value
 
 
+# DuckDB warns that Arrow from execute() copies the rows: a page's few hundred rows copy in far
+# less time than the second plan sql(...).pl() would make (pyproject.toml silences it in tests).
+ARROW_COPY_WARNING = "Arrow output on a DB-API result"
+warnings.filterwarnings("ignore", ARROW_COPY_WARNING, UserWarning)
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
-    """Run a named query on its own cursor (a connection is shared between threads)."""
+    """Run a named query on its own cursor (a connection is shared between threads).
+
+    execute() binds and plans the query once, where sql(...).pl() plans it twice: a quarter to
+    a third of the time of the heavier page queries (remediation: 36 → 26 ms at city scale).
+    """
     cursor = con.cursor()
     try:
-        return cursor.sql(sql_text(name), params=params or None).pl()
+        result = cursor.execute(sql_text(name), params or None).to_arrow_reader().read_all()
+        return pl.from_arrow(result)
     finally:
         cursor.close()
