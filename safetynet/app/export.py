@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -78,7 +79,7 @@ def _csv_value(value: object, col: Col) -> object:
 def to_excel(frame: pl.DataFrame, cols: Sequence[Col], lang: str, about: About) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
-    sheet = book.add_worksheet(about.table[:31])
+    sheet = book.add_worksheet(sheet_name(about.table))
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 14})
     header = book.add_format({"bold": True, "bg_color": "#E8EDF5", "border": 1, "text_wrap": True})
@@ -104,6 +105,13 @@ def to_excel(frame: pl.DataFrame, cols: Sequence[Col], lang: str, about: About) 
     sheet.autofilter(top, 0, top + frame.height, len(cols) - 1)
     book.close()
     return out.getvalue()
+
+
+def sheet_name(table: str) -> str:
+    """The table's name as Excel allows a sheet's: at most 31 characters, none of []:*?/\\ (the
+    English names have colons: 'Shortfall list: communities …'), no apostrophe at either end."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", table)
+    return " ".join(name.split())[:31].strip(" '") or "Sheet1"
 
 
 def _cell_format(book: xlsxwriter.Workbook, col: Col) -> Format | None:
