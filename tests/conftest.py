@@ -1,7 +1,9 @@
-"""Shared fixtures: one small demo city and one warehouse built from it, per test session."""
+"""Shared fixtures: one small demo city and one warehouse built from it, per test session; for
+the browser tests (marked `browser`), one app and one headless Chromium per test module."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,9 @@ from typing import Any
 import duckdb
 import polars as pl
 import pytest
+from playwright.sync_api import Browser
 
+from safetynet.briefing.capture import browser, chromium_path, running_app
 from safetynet.build import BUILD_SQL, build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.warehouse import runner, store
@@ -17,6 +21,21 @@ from safetynet.warehouse.schema import TABLES
 
 SMALL_SEED = DEFAULT_SEED
 AS_OF = DEFAULT_AS_OF
+NO_CHROMIUM = (
+    "no Chromium binary (looked at SAFETYNET_CHROMIUM, /usr/lib/chromium/chromium, PATH); "
+    "install it with `apt-get install chromium fonts-noto-cjk`"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are skipped on a machine without Chromium, but not in CI, where the
+    `chromium` fixture fails them instead."""
+    if chromium_path() is not None or IN_CI:
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +130,20 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]
 def build_step(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Run one file of queries/build/ (e.g. "20_mart_hazard.sql") as the build does."""
     con.execute((BUILD_SQL / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if chromium_path() is None:  # only reached in CI, where these tests must run
+        pytest.fail(f"browser tests must run in CI: {NO_CHROMIUM}", pytrace=False)
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def app(data_root: Path, chromium: Browser) -> Iterator[str]:
+    """The dashboard on the small warehouse, for one test module; its base URL."""
+    # No warm-up visit: the first visitor of a fresh server must be able to change the sidebar
+    # (app.py declares the navigation before the sidebar's widgets for that reason).
+    with running_app(data_root) as base:
+        yield base
