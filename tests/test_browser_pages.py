@@ -176,6 +176,9 @@ def test_page_draws(
     for shape in reach["charts"] + reach["maps"]:
         assert shape["width"] <= edge and shape["right"] <= edge, reach
 
+    # The page as it opened, before the download below opens an expander.
+    screenshot(page, SCREENSHOTS / f"{case.name}.png")
+
     if case.screen == "desktop":
         excel = page.locator('[data-testid="stDownloadButton"]', has_text=t("download_excel", lang))
         button = main.locator(excel).first
@@ -191,9 +194,8 @@ def test_page_draws(
         assert block[t("data_as_of", lang)] == fmt.day(as_of, lang)
         assert block[t("period", lang)] and block[t("period", lang)] in main.inner_text()
         assert t("exported_at", lang) in block
-        if t("filter_district", lang) in block:  # the sidebar's place, when the table is by place
-            assert block[t("filter_district", lang)] == t("city_name", lang)
+        # the sidebar's place: each page's first table is one by place
+        assert block[t("filter_district", lang)] == t("city_name", lang)
 
-    screenshot(page, SCREENSHOTS / f"{case.name}.png")
-    # Asked last, so it covers what the page fetched while drawn, downloaded and redrawn.
+    # Asked last, so it covers what the page fetched while drawn, redrawn and downloaded.
     assert asked and not not_local(asked, app), not_local(asked, app)
