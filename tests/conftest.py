@@ -1,4 +1,5 @@
-"""Shared fixtures: one small demo city and one warehouse built from it, per test session."""
+"""Shared fixtures: one small demo city and one warehouse built from it, per test session; for
+the browser tests (marked `browser`), one app and one headless Chromium per test module."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,10 +18,12 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
+from playwright.sync_api import Browser
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
+from safetynet.briefing.capture import browser, chromium_path, running_app
 from safetynet.build import BUILD_SQL, build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.warehouse import runner, store
@@ -27,6 +31,21 @@ from safetynet.warehouse.schema import TABLES
 
 SMALL_SEED = DEFAULT_SEED
 AS_OF = DEFAULT_AS_OF
+NO_CHROMIUM = (
+    "no Chromium binary (looked at SAFETYNET_CHROMIUM, /usr/lib/chromium/chromium, PATH); "
+    "install it with `apt-get install chromium fonts-noto-cjk`"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests are skipped on a machine without Chromium, but not in CI, where the
+    `chromium` fixture fails them instead."""
+    if chromium_path() is not None or IN_CI:
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
 @pytest.fixture(scope="session")
@@ -312,3 +331,20 @@ def communities_in(raw: dict[str, pl.DataFrame], district: str = "") -> pl.DataF
         .join(raw["districts"].select("district_code", district="name_zh"), on="district_code")
     )
     return rows.filter(pl.col("district_code") == district) if district else rows
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if chromium_path() is None:  # only reached in CI, where these tests must run
+        pytest.fail(f"browser tests must run in CI: {NO_CHROMIUM}", pytrace=False)
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def app(data_root: Path, chromium: Browser) -> Iterator[str]:
+    """The dashboard on the small warehouse, for one test module; its base URL."""
+    # No warm-up visit: the first visitor of a fresh server must be able to change the sidebar
+    # (app.py declares the navigation before the sidebar's widgets for that reason).
+    with running_app(data_root) as base:
+        yield base

@@ -5,7 +5,6 @@ session) per test. The browser may only talk to the local app.
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 from collections.abc import Iterator
@@ -19,45 +18,19 @@ from playwright.sync_api import Browser, Page, expect
 
 from safetynet.briefing.capture import (
     CaptureError,
-    browser,
     capture,
-    chromium_path,
     keep_local,
     overview_url,
-    running_app,
     wait_for_overview,
     wait_until_idle,
 )
 
-NO_CHROMIUM = (
-    "no Chromium binary (looked at SAFETYNET_CHROMIUM, /usr/lib/chromium/chromium, PATH); "
-    "install it with `apt-get install chromium fonts-noto-cjk`"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
-if chromium_path() is None and not IN_CI:
-    pytest.skip(NO_CHROMIUM, allow_module_level=True)
-
+# Skipped without Chromium, except in CI (tests/conftest.py); `chromium` and `app` come from there.
 pytestmark = pytest.mark.browser
 
 LATEST_WEEK_END = date(2026, 11, 29)  # Sunday of 2026-W48, the small demo city's last week
 TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if chromium_path() is None:  # only reached in CI, where these tests must run
-        pytest.fail(f"browser tests must run in CI: {NO_CHROMIUM}", pytrace=False)
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def app(data_root: Path, chromium: Browser) -> Iterator[str]:
-    # No warm-up visit: the first visitor of a fresh server must be able to change the sidebar
-    # (app.py declares the navigation before the sidebar's widgets for that reason).
-    with running_app(data_root) as base:
-        yield base
 
 
 @pytest.fixture

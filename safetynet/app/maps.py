@@ -15,6 +15,7 @@ from functools import cache
 
 import polars as pl
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import shape
 
 from safetynet.app.colours import RISK_COLOUR, Classes, rgb
@@ -24,6 +25,9 @@ CENTRE = (113.45, 34.62)  # Zhengzhou, GCJ-02
 CITY_ZOOM = 8.1
 UNIT_ZOOM = 9.6
 OUTLINE = [60, 60, 60]
+# About 50 m: under a pixel even at UNIT_ZOOM (one pixel is some 150 m there).
+OUTLINE_TOLERANCE = 0.0005  # degrees
+OUTLINE_DIGITS = 5  # about 1 m
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,20 @@ class Legend:
 
 @cache
 def _outline(geojson: str) -> tuple[list[list[list[float]]], tuple[float, float]]:
-    """Polygons (outer ring and holes) of a boundary, and a point inside it for its label."""
+    """Polygons (outer ring and holes) of a boundary, and a point inside it for its label.
+
+    The boundary is simplified to OUTLINE_TOLERANCE and its coordinates rounded: the source has
+    a vertex every few tens of metres, far more than a map of the city or of one unit can show,
+    and every vertex is sent to the browser with every map."""
     geometry = shape(json.loads(geojson))
-    polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
-    rings = [
-        [list(map(list, p.exterior.coords)), *[list(map(list, h.coords)) for h in p.interiors]]
-        for p in polygons
-    ]
     inside = geometry.representative_point()
+    geometry = geometry.simplify(OUTLINE_TOLERANCE, preserve_topology=True)
+    polygons = geometry.geoms if geometry.geom_type == "MultiPolygon" else [geometry]
+
+    def points(ring) -> list[list[float]]:
+        return [[round(x, OUTLINE_DIGITS), round(y, OUTLINE_DIGITS)] for x, y in ring.coords]
+
+    rings = [[points(p.exterior), *[points(h) for h in p.interiors]] for p in polygons]
     return rings, (inside.x, inside.y)
 
 
@@ -106,9 +116,23 @@ def text_layer(labels: list[dict]) -> pdk.Layer:
     )
 
 
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents by two spaces, which for a map's
+    coordinates (one number a line) is most of the bytes that st.pydeck_chart sends."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            self,
+            sort_keys=True,
+            default=default_serialize,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+
 def deck(layers: list[pdk.Layer], centre: tuple[float, float] = CENTRE, zoom: float = CITY_ZOOM):
     """A deck with no base map; the tooltip shows a picked object's name and value lines."""
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(longitude=centre[0], latitude=centre[1], zoom=zoom),
         map_provider=None,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 if TYPE_CHECKING:  # playwright is imported lazily so `safetynet --help` stays quick
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
@@ -242,6 +242,87 @@ def wait_until_idle(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+# --- fully drawn -----------------------------------------------------------------------------
+
+# Installed before any page script runs (BrowserContext.add_init_script). It counts the WebGL draw
+# calls made on each canvas (canvas.__draws), because a deck.gl canvas exists well before its
+# first frame, and every 10 ms it checks whether the page is fully drawn (wait_until_drawn says
+# when), keeping in window.__drawnSince the performance.now() at which that last became true (null
+# while false), so the time is taken in the page, not when the driver gets round to asking; and in
+# window.__ranAt when the script run last ended.
+_TRACK_DRAWING = """
+(() => {
+  for (const proto of [window.WebGLRenderingContext, window.WebGL2RenderingContext]
+                        .filter(Boolean).map(c => c.prototype)) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced',
+                        'drawElementsInstanced', 'drawRangeElements']) {
+      const draw = proto[name];
+      if (!draw) continue;
+      proto[name] = function (...args) {
+        if (this.canvas) this.canvas.__draws = (this.canvas.__draws || 0) + 1;
+        return draw.apply(this, args);
+      };
+    }
+  }
+  const drawn = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], '
+        + '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) return false;
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main && main.querySelector('[data-testid="stException"]')) return true;
+    if (!main || !main.querySelector('h1')) return false;
+    for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+      const plot = chart.querySelector('.js-plotly-plot');
+      if (!plot || !plot.querySelector('.main-svg')
+          || getComputedStyle(plot).visibility === 'hidden') return false;
+    }
+    for (const map of main.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {
+      const canvas = map.querySelector('canvas');
+      if (!canvas || !canvas.__draws) return false;
+    }
+    return true;
+  };
+  window.__drawnSince = null;
+  window.__ranAt = null;  // when the script run last ended: the server's share of a load
+  let state = null;
+  setInterval(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const run = app && app.getAttribute('data-test-script-state');
+    if (run !== state && run === 'notRunning') window.__ranAt = performance.now();
+    state = run;
+    const now = drawn();
+    if (now && window.__drawnSince === null) window.__drawnSince = performance.now();
+    else if (!now) window.__drawnSince = null;
+  }, 10);
+})();
+"""
+SETTLE_MS = 300  # the page must stay fully drawn this long to count
+
+
+def track_drawing(context: BrowserContext) -> None:
+    """Make every page of the context keep track of when it is fully drawn (wait_until_drawn)."""
+    context.add_init_script(_TRACK_DRAWING)
+
+
+def wait_until_drawn(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> float:
+    """Wait until the page is fully drawn and has stayed so for SETTLE_MS; return the time it
+    became so, in ms since its navigation started (performance.timeOrigin).
+
+    Fully drawn: the script run is over (stApp's data-test-script-state is "notRunning", no status
+    widget), no element is stale or still a loading skeleton, the main area has its title (h1),
+    every plotly chart has its SVG and is visible, and every deck.gl map's canvas has had at least
+    one WebGL draw call (its first frame). An exception shown by the page counts as drawn: callers
+    look for one. Needs track_drawing() on the page's context, before the page was opened.
+    """
+    page.wait_for_function(
+        f"""() => window.__drawnSince !== undefined && window.__drawnSince !== null
+                  && performance.now() - window.__drawnSince >= {SETTLE_MS}""",
+        timeout=timeout_ms,
+    )
+    return page.evaluate("() => window.__drawnSince")
 
 
 # --- the briefing -----------------------------------------------------------------------------

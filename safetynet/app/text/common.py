@@ -12,6 +12,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "balance": ("均衡", "Balance"),
     "remediation": ("整改", "Remediation"),
     "capability": ("能力", "Capability"),
+    "floor": ("空白页", "Empty page"),
     "city_name": ("郑州市", "Zhengzhou"),
     "unit": ("单位", "Unit"),
     "exported_at": ("导出时间", "Exported"),
