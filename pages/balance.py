@@ -17,7 +17,7 @@ from safetynet.warehouse.vocabulary import label
 view = ui.current_view()
 lang = view.lang
 as_of = fmt.day(view.as_of, lang)
-ui.header(view, "balance", t("data_as_of", lang) + " " + as_of)
+ui.header(view, "balance", t("as_of_day", lang, day=as_of))
 ui.snapshot_note(view)
 
 summary = views.imbalance_summary()
@@ -179,6 +179,27 @@ else:
             width="stretch",
         )
         st.caption(t("funding_note", lang))
+    ui.table(
+        spending,
+        (
+            Col(view.names, "col_place"),
+            Col("year", "col_year"),
+            Col("prevention_wan", "col_prevention_wan", "number", 1),
+            Col("response_wan", "col_response_wan", "number", 1),
+            Col("prevention_share", "col_prevention_share", "rate"),
+            Col("prevention_yuan_per_resident", "col_prevention_per_resident", "number", 2),
+            Col("response_yuan_per_resident", "col_response_per_resident", "number", 2),
+        ),
+        view,
+        About(
+            t("balance", lang),
+            t("funding_table_title", lang),
+            ui.place_filter(view),
+            f"{spending['year'].min()}—{year}",
+            view.as_of,
+        ),
+        key="funding_table",
+    )
 
 # --- every indicator, the most unequal first -----------------------------------------------------
 st.subheader(t("summary_title", lang))

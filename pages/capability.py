@@ -3,6 +3,7 @@ team members and drills there are for the residents, whether communities have th
 evacuation routes and vulnerable-group list, and whether vulnerable people have a helper."""
 
 from datetime import timedelta
+from functools import partial
 
 import streamlit as st
 
@@ -23,8 +24,9 @@ ui.snapshot_note(view)
 places = views.capability(view.district)
 whole = places.row(0, named=True)  # the city, or the chosen unit
 parts = places.filter(~places["is_total"])
-level = t("level_street" if view.district else "level_district", lang)
+level = ui.rows_word(view)
 share = fmt.rate
+count = partial(fmt.count, lang=lang)
 
 # --- the headline figures ------------------------------------------------------------------------
 group, squad, workers, members, events, ready, helper = ui.cells(7)
@@ -80,18 +82,8 @@ with left:
         charts.bars_side_by_side(
             names,
             [
-                (
-                    t("cap_grids_group", lang),
-                    parts["group_share"].to_list(),
-                    ACCENT,
-                    [share(v) for v in parts["group_share"]],
-                ),
-                (
-                    t("cap_grids_squad", lang),
-                    parts["squad_share"].to_list(),
-                    SECOND,
-                    [share(v) for v in parts["squad_share"]],
-                ),
+                charts.series(t("cap_grids_group", lang), parts["group_share"], ACCENT, share),
+                charts.series(t("cap_grids_squad", lang), parts["squad_share"], SECOND, share),
             ],
             t("cap_grids_title", lang, level=level),
             ui.chart_note(view, day, "%", sep="<br>"),
@@ -125,18 +117,8 @@ st.plotly_chart(
     charts.bars_side_by_side(
         names,
         [
-            (
-                t("cap_reach", lang),
-                parts["residents_reached_share"].to_list(),
-                ACCENT,
-                [share(v) for v in parts["residents_reached_share"]],
-            ),
-            (
-                t("cap_orgs", lang),
-                parts["events_with_orgs_share"].to_list(),
-                SECOND,
-                [share(v) for v in parts["events_with_orgs_share"]],
-            ),
+            charts.series(t("cap_reach", lang), parts["residents_reached_share"], ACCENT, share),
+            charts.series(t("cap_orgs", lang), parts["events_with_orgs_share"], SECOND, share),
         ],
         t("cap_reach_title", lang, level=level),
         ui.chart_note(view, period, "%", sep="<br>"),
@@ -172,30 +154,25 @@ with left:
     )
 with right:
     groups = views.vulnerable_groups(view.district)
-    kinds = [label("vulnerable_groups.group_type", g, lang) for g in groups["group_type"]]
-    st.plotly_chart(
-        charts.bars_side_by_side(
-            kinds,
-            [
-                (
-                    t("cap_with_helper", lang),
-                    groups["with_helper"].to_list(),
-                    ACCENT,
-                    [fmt.count(v, lang) for v in groups["with_helper"]],
-                ),
-                (
-                    t("cap_without_helper", lang),
-                    groups["without_helper"].to_list(),
-                    MUTED,
-                    [fmt.count(v, lang) for v in groups["without_helper"]],
-                ),
-            ],
-            f"{ui.place_name(view)} · {t('cap_vulnerable_title', lang)}",
-            ui.chart_note(view, day, t("cap_people_unit", lang), sep="<br>"),
-            stacked=True,
-        ),
-        width="stretch",
-    )
+    if groups.is_empty():
+        ui.empty(t("cap_no_vulnerable", lang))
+    else:
+        kinds = [label("vulnerable_groups.group_type", g, lang) for g in groups["group_type"]]
+        st.plotly_chart(
+            charts.bars_side_by_side(
+                kinds,
+                [
+                    charts.series(t("cap_with_helper", lang), groups["with_helper"], ACCENT, count),
+                    charts.series(
+                        t("cap_without_helper", lang), groups["without_helper"], MUTED, count
+                    ),
+                ],
+                f"{ui.place_name(view)} · {t('cap_vulnerable_title', lang)}",
+                ui.chart_note(view, day, t("cap_people_unit", lang), sep="<br>"),
+                stacked=True,
+            ),
+            width="stretch",
+        )
 
 # --- everything in one table ---------------------------------------------------------------------
 st.subheader(t("cap_table_title", lang))
@@ -209,6 +186,7 @@ ui.table(
         Col("squad_share", "col_squad_share", "rate"),
         Col("grids_without_team", "col_without_team", "count"),
         Col("workers_per_grid", "col_workers_per_grid", "number", 2),
+        Col("teams_per_10k", "col_teams_10k", "number", 1),
         Col("members_per_10k", "col_members_10k", "number", 1),
         Col("drills_12m", "col_drills", "count"),
         Col("trainings_12m", "col_trainings", "count"),

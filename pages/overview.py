@@ -46,7 +46,9 @@ with left:
     classes = colours.classes(list(values.values()), figure.worse_when)
     tips = {code: ui.figure_tip(figure, v, lang, per_capita) for code, v in values.items()}
     st.pydeck_chart(
-        maps.figure_map(views.districts(), values, classes, tips, lang, view.district),
+        maps.figure_map(
+            views.districts(), values, classes, tips, lang, view.district, ui.on_phone()
+        ),
         height=460,
     )
     ui.legend(ui.class_legend(figure.name(lang) + fmt.aside(unit, lang), classes, shown, lang))

@@ -121,7 +121,7 @@ st.plotly_chart(
     ),
     width="stretch",
 )
-rows_level = t("level_street" if view.district else "level_district", lang)
+rows_level = ui.rows_word(view)
 left, right = st.columns(2)
 with left:
     aged = views.ageing(level, view.district, street, view.week_end)
@@ -258,17 +258,14 @@ else:
             common.bars_side_by_side(
                 ranked["group_code_name"].to_list(),
                 [
-                    (
+                    common.series(
                         t("rem_whistle_within", lang),
-                        ranked["within_promise_share"].to_list(),
+                        ranked["within_promise_share"],
                         ACCENT,
-                        [fmt.rate(v) for v in ranked["within_promise_share"]],
+                        fmt.rate,
                     ),
-                    (
-                        t("rem_whistle_resolved", lang),
-                        ranked["resolution_rate"].to_list(),
-                        SECOND,
-                        [fmt.rate(v) for v in ranked["resolution_rate"]],
+                    common.series(
+                        t("rem_whistle_resolved", lang), ranked["resolution_rate"], SECOND, fmt.rate
                     ),
                 ],
                 f"{t('rem_whistle_title', lang)} · {t('rem_whistle_by_' + by, lang)}",

@@ -101,7 +101,7 @@ with left:
     hex_classes = colours.classes(hexes["open_hazards"].to_list()) if hexes is not None else None
     on_map = ui.risk_map_rows(units, communities, hexes, lang)
     st.pydeck_chart(
-        maps.risk_map(views.districts(), *on_map, hex_classes, lang, view.district),
+        maps.risk_map(views.districts(), *on_map, hex_classes, lang, view.district, ui.on_phone()),
         height=480,
         key="risk_map",
         on_select=ui.pick_from_map("risk_map", "place"),
@@ -112,6 +112,8 @@ with left:
             ui.class_legend(t("hex_legend", lang), hex_classes, lambda v: fmt.count(v, lang), lang)
         )
         st.caption(t("hex_size", lang, km="1.4" if view.district else "3.7"))
+    elif hexes is not None:
+        ui.empty(t("no_open_hazards", lang))
     st.caption(
         t("risk_map_communities" if view.district else "risk_map_units", lang)
         + " "

@@ -47,7 +47,7 @@ def download(at: AppTest, media: MemoryMediaFileStorage, key: str) -> bytes:
 def plotly(at: AppTest, title: str) -> dict[str, Any]:
     """The one chart whose title contains `title`, as plotly JSON."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    found = [s for s in specs if title in s["layout"]["title"]["text"]]
+    found = [s for s in specs if title in s["layout"]["title"]["text"].replace("<br>", "")]
     assert len(found) == 1, f"{len(found)} charts titled {title!r}"
     return found[0]
 

@@ -165,7 +165,10 @@ class Opened:
 
     def chart(self, title: str) -> dict[str, Any]:
         """The plotly figure whose title contains `title`."""
-        found = [c for c in self.charts() if title in c["layout"]["title"]["text"]]
+        # titles are broken into lines (<br>) to fit a phone, without losing a character
+        found = [
+            c for c in self.charts() if title in c["layout"]["title"]["text"].replace("<br>", "")
+        ]
         assert len(found) == 1, [c["layout"]["title"]["text"] for c in self.charts()]
         return found[0]
 

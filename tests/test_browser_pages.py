@@ -31,6 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 TIMEOUT_MS = 60_000
 SCREENS = {"desktop": (1920, 1080), "phone": (390, 844)}
+# A phone says so in its user agent ("Mobi"): the maps then fit the city into its width.
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
 SLACK_PX = 4  # rounding of fractional layout widths
 MAPS = {"overview": 1, "risk": 1}  # deck.gl maps per page; every page has plotly charts
 
@@ -78,6 +83,7 @@ def opened(
         viewport={"width": width, "height": height},
         locale="zh-CN" if case.lang == "zh" else "en-US",
         accept_downloads=True,
+        **({"user_agent": PHONE_AGENT} if case.screen == "phone" else {}),
     )
     context.set_default_timeout(TIMEOUT_MS)
     track_drawing(context)

@@ -416,4 +416,5 @@ def test_an_older_week_shows_the_same_as_of_figures(shown) -> None:
     page = shown("funding")
     assert page.at.query_params["week"] == "2025-W10"
     # capacity is a snapshot: the page says it reads the as-of date, whatever the week
-    assert page.at.caption[0].value == f"Period: Data as of {AS_OF:%d %b %Y}"
+    assert page.at.caption[0].value == f"Period: as of {AS_OF:%d %b %Y}"
+    assert "(2025 W10) does not change it" in page.at.caption[1].value

@@ -159,7 +159,7 @@ def named(raw: dict[str, pl.DataFrame], case: Case) -> tuple[str, dict[str, dict
 
 
 def level(case: Case) -> str:
-    return t("level_street" if case.district else "level_district", case.lang)
+    return t("level_street" if case.district else "level_district", case.lang).lower()
 
 
 # --- the headline figures -------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def test_burndown_has_the_weekly_figures(page, raw, name: str) -> None:
 def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) -> None:
     shown = page(name)
     case, lang = shown.case, shown.lang
-    level = t(f"level_{case.rows}", lang)
+    level = t(f"level_{case.rows}", lang).lower()  # inside a sentence
     chart = plotly(shown.at, t("rem_ageing_title", lang, level=level))
     groups = expected_groups(raw, case.rows, case.place)  # a street chosen: that street only
     column = f"{case.rows}_code"
@@ -312,7 +312,7 @@ def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) 
 def test_days_to_rectify_by_place(page, raw, name: str) -> None:
     shown = page(name)
     case, lang = shown.case, shown.lang
-    chart = plotly(shown.at, t("rem_days_title", lang, level=t(f"level_{case.rows}", lang)))
+    chart = plotly(shown.at, t("rem_days_title", lang, level=t(f"level_{case.rows}", lang).lower()))
     want = places(raw, case)
     median, p90 = chart["data"]
     assert median["x"] == [row["rectify_days_median"] for row in want.values()]

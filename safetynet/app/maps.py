@@ -9,6 +9,7 @@ labels in `character_set` (deck.gl draws only the glyphs it was given).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -16,16 +17,17 @@ from functools import cache
 import polars as pl
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
+from shapely import unary_union
 from shapely.geometry import shape
 
 from safetynet.app.colours import RISK_COLOUR, Classes, rgb
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-CENTRE = (113.45, 34.62)  # Zhengzhou, GCJ-02
-CITY_ZOOM = 8.1
-UNIT_ZOOM = 9.6
+# The map's box in pixels, less a margin: a desktop column, and a phone's width (390 px).
+DESKTOP_BOX = (720, 420)
+PHONE_BOX = (330, 420)
 OUTLINE = [60, 60, 60]
-# About 50 m: under a pixel even at UNIT_ZOOM (one pixel is some 150 m there).
+# About 50 m: under a pixel even for the smallest unit (one pixel is some 100 m there).
 OUTLINE_TOLERANCE = 0.0005  # degrees
 OUTLINE_DIGITS = 5  # about 1 m
 
@@ -130,7 +132,7 @@ class CompactDeck(pdk.Deck):
         )
 
 
-def deck(layers: list[pdk.Layer], centre: tuple[float, float] = CENTRE, zoom: float = CITY_ZOOM):
+def deck(layers: list[pdk.Layer], centre: tuple[float, float], zoom: float) -> CompactDeck:
     """A deck with no base map; the tooltip shows a picked object's name and value lines."""
     return CompactDeck(
         layers=layers,
@@ -140,13 +142,22 @@ def deck(layers: list[pdk.Layer], centre: tuple[float, float] = CENTRE, zoom: fl
     )
 
 
-def view_of(shapes: pl.DataFrame, district: str) -> tuple[tuple[float, float], float]:
-    """Where to look: the whole city, or one unit's centre, closer in."""
-    if not district:
-        return CENTRE, CITY_ZOOM
-    geojson = shapes.filter(district_code=district)["boundary_geojson"][0]
-    centre = shape(json.loads(geojson)).centroid
-    return (centre.x, centre.y), UNIT_ZOOM
+def view_of(shapes: pl.DataFrame, district: str, phone: bool) -> tuple[tuple[float, float], float]:
+    """Where to look and how close: the whole city or one unit, fitted into the map's box (a
+    phone's is narrower). deck.gl cannot fit bounds from JSON, so the zoom is worked out here."""
+    rows = shapes.filter(district_code=district) if district else shapes
+    bounds = unary_union([shape(json.loads(g)) for g in rows["boundary_geojson"]]).bounds
+    west, south, east, north = bounds
+    box_width, box_height = PHONE_BOX if phone else DESKTOP_BOX
+    # Web Mercator: 512 px per 360° of longitude at zoom 0; latitude stretched by 1/cos(lat).
+    span_x = (east - west) / 360
+    span_y = (_mercator(north) - _mercator(south)) / (2 * math.pi)
+    zoom = math.log2(min(box_width / (512 * span_x), box_height / (512 * span_y)))
+    return ((west + east) / 2, (south + north) / 2), round(zoom, 2)
+
+
+def _mercator(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
 
 
 def figure_map(
@@ -156,10 +167,11 @@ def figure_map(
     tips: dict[str, str],
     lang: str,
     selected: str,
+    phone: bool = False,
 ) -> pdk.Deck:
     """The 12 units coloured by a figure's class (the sequential palette)."""
     fills = {code: classes.colour(values.get(code)) for code in shapes["district_code"]}
-    return deck(list(units_layer(shapes, fills, tips, lang, selected)))
+    return deck(list(units_layer(shapes, fills, tips, lang, selected)), *view_of(shapes, "", phone))
 
 
 def risk_map(
@@ -170,6 +182,7 @@ def risk_map(
     hex_classes: Classes | None,
     lang: str,
     district: str,
+    phone: bool = False,
 ) -> pdk.Deck:
     """Units filled by their risk class (light, so the points read on top), communities as dots
     coloured by their class, and, when given, hexagons of open-hazard density under them.
@@ -240,5 +253,4 @@ def risk_map(
         )
     )
     layers.append(names)
-    centre, zoom = view_of(shapes, district)
-    return deck(layers, centre, zoom)
+    return deck(layers, *view_of(shapes, district, phone))

@@ -120,6 +120,12 @@ def sidebar() -> View:
     )
 
 
+def on_phone() -> bool:
+    """Whether the visitor's browser says it is a phone ("Mobi" in its user agent, as MDN
+    advises): maps then fit the city into a phone's width, which the server cannot measure."""
+    return "Mobi" in st.context.headers.get("User-Agent", "")
+
+
 def place_name(view: View) -> str:
     if not view.district:
         return t("city_name", view.lang)
@@ -131,6 +137,11 @@ def header(view: View, page_key: str, period: str | None = None) -> None:
     """The page title (place · page) and the period it shows."""
     st.title(f"{place_name(view)} · {t(page_key, view.lang)}")
     st.caption(labelled("period", period or view.period, view.lang))
+
+
+def rows_word(view: View) -> str:
+    """What a chart's rows are, inside a sentence: 区县 / 街道（乡镇）, district / street / town."""
+    return t("level_street" if view.district else "level_district", view.lang).lower()
 
 
 def labelled(key: str, value: str, lang: str) -> str:
@@ -349,11 +360,13 @@ def table(
     *,
     height: int | str = "auto",
     on_select: str | Callable[[], None] = "ignore",
+    shown_rows: int | None = None,
 ):
     """A table as people read it (the columns' headers and formats) with Excel and CSV downloads
-    of exactly what it shows. on_select: a callback for a clicked row (pick_from_table)."""
+    of the same columns. on_select: a callback for a clicked row (pick_from_table). shown_rows:
+    show only the first rows (the page says so); the files hold every row."""
     shown = st.dataframe(
-        frame.select(_displayed(c, view.lang) for c in cols),
+        frame.head(shown_rows or frame.height).select(_displayed(c, view.lang) for c in cols),
         hide_index=True,
         column_config={c.column(view.lang): _column_config(c, view.lang) for c in cols},
         height=height,
@@ -463,6 +476,7 @@ SIGNAL_PAGE = {
     "vulnerable_without_helper": "pages/capability.py",
 }
 SIGNALS_SHOWN = 6
+SIGNALS_LISTED = 100  # the table of all signals shows the most severe 100; the files hold all
 
 
 def signals(rows: pl.DataFrame, view: View) -> None:
@@ -500,12 +514,15 @@ def signals(rows: pl.DataFrame, view: View) -> None:
             query_params=signal_link(row, view),
         )
     with st.expander(t("signals_all", lang, n=rows.height)):
+        if rows.height > SIGNALS_LISTED:
+            st.caption(t("signals_listed", lang, shown=SIGNALS_LISTED, n=rows.height))
         table(
             rows,
             SIGNAL_COLUMNS,
             view,
             About(t("overview", lang), t("signals", lang), place_filter(view), week, view.as_of),
             key="signals_table",
+            shown_rows=SIGNALS_LISTED,
         )
 
 

@@ -11,25 +11,79 @@ GRID = "#E5E8EE"
 # d3 time formats: 6月1日 in Chinese, 1 Jun in English.
 DAY_TICKS = {"zh": "%-m月%-d日", "en": "%-d %b"}
 MONTH_TICKS = {"zh": "%Y年%-m月", "en": "%b %Y"}
+# Plotly titles do not wrap: lines are broken here so that they fit a phone (390 px wide), in
+# display units (a CJK character counts two): the title at 15 px, the subtitle at 11 px.
+TITLE_UNITS = 42
+SUBTITLE_UNITS = 58
+# Where a line may break, in order of preference, and which line keeps the separator (a break
+# never drops a character: wrap(text).replace("<br>", "") is text).
+SEPARATORS = (
+    (" · ", "head"),
+    ("：", "head"),
+    ("；", "head"),
+    ("，", "head"),
+    ("（", "tail"),
+    (", ", "head"),
+    (" ", "head"),
+)
+
+
+def width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def wrap(text: str, units: int) -> str:
+    """text with <br> where a line would pass `units`: at ' · ', '：' or a space, else anywhere;
+    every character stays (a separator ends the line it breaks)."""
+    return "<br>".join(part for line in text.split("<br>") for part in _wrap_line(line, units))
+
+
+def _wrap_line(line: str, units: int) -> list[str]:
+    if width(line) <= units:
+        return [line]
+    for sep, keeps in SEPARATORS:
+        cut = _last_fit(line, sep, units)
+        if cut and width(line[:cut]) >= units // 2:  # not a stub of a line
+            split = cut + len(sep) if keeps == "head" else cut
+            return [line[:split], *_wrap_line(line[split:], units)]
+    fit = max(i for i in range(1, len(line) + 1) if width(line[:i]) <= units)
+    return [line[:fit], *_wrap_line(line[fit:], units)]
+
+
+def _last_fit(line: str, sep: str, units: int) -> int:
+    """The position of the last `sep` before which the line fits, or 0."""
+    best, at = 0, line.find(sep)
+    while at > 0 and width(line[:at]) <= units:
+        best, at = at, line.find(sep, at + 1)
+    return best
 
 
 def layout(
     fig: go.Figure, title: str, subtitle: str, height: int, legend: bool = False
 ) -> go.Figure:
-    """Title (what, in which unit), subtitle (period · as-of date), fonts, margins, white ground."""
-    lines = title.count("<br>") + subtitle.count("<br>")
+    """Title (what), subtitle (unit, period, as-of date), fonts, margins, white ground; the legend,
+    when there is one, between the subtitle and the plot, where it cannot meet an axis."""
+    title, subtitle = wrap(title, TITLE_UNITS), wrap(subtitle, SUBTITLE_UNITS)
+    header = 14 + 20 * (title.count("<br>") + 1) + 15 * (subtitle.count("<br>") + 1)
     fig.update_layout(
         title={
             "text": title,
             "font": {"size": 15},
             "subtitle": {"text": subtitle, "font": {"size": 11, "color": "#5B6270"}},
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 10, "l": 10},
         },
         font={"family": FONT, "size": 12},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 66 + 20 * lines, "b": 50 if legend else 10},
+        height=height + header,
+        margin={"l": 10, "r": 10, "t": header + (34 if legend else 12), "b": 10},
         plot_bgcolor="white",
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT}},
     )
     fig.update_xaxes(gridcolor=GRID, zerolinecolor=GRID)

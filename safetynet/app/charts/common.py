@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import plotly.graph_objects as go
@@ -78,9 +78,19 @@ def trend(
     return layout(fig, title, subtitle, height=320)
 
 
+Series = tuple[str, Sequence[float | None], str, Sequence[str]]
+
+
+def series(
+    name: str, values: Sequence[float | None], colour: str, text: Callable[[float | None], str]
+) -> Series:
+    """One measure of bars_side_by_side: its name, values, colour and each value as shown."""
+    return name, list(values), colour, [text(v) for v in values]
+
+
 def bars_side_by_side(
     places: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None], str, Sequence[str]]],
+    series: Sequence[Series],
     title: str,
     subtitle: str,
     rate: bool = False,

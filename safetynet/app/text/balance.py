@@ -76,6 +76,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "The article warns of 'little prevention, much rescue': below 50% means more went to "
         "response than to prevention.",
     ),
+    "funding_table_title": (
+        "预防准备与救援恢复投入（逐年）",
+        "Prevention and response spending by year",
+    ),
+    "col_year": ("年份", "Year"),
+    "col_prevention_wan": ("预防准备（万元）", "Prevention (10,000 yuan)"),
+    "col_response_wan": ("救援恢复（万元）", "Response (10,000 yuan)"),
+    "col_prevention_share": ("预防准备占比", "Prevention's share"),
+    "col_prevention_per_resident": ("人均预防准备（元）", "Prevention per resident (yuan)"),
+    "col_response_per_resident": ("人均救援恢复（元）", "Response per resident (yuan)"),
     "summary_title": (
         "全部指标的不均衡程度（最不均衡的在前）",
         "Every indicator, the most unequal first",

@@ -63,6 +63,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "cap_vulnerable_title": ("弱势群体及结对帮扶", "Vulnerable people and their helpers"),
     "cap_with_helper": ("已结对帮扶", "With a helper"),
     "cap_without_helper": ("未结对帮扶", "Without a helper"),
+    "cap_no_vulnerable": (
+        "没有弱势群体名单数据。",
+        "There is no list of vulnerable people.",
+    ),
     "cap_people_unit": ("人", "people"),
     "cap_table_title": ("各地应急能力明细", "Capability by place"),
     "cap_grids": ("网格数", "Grids"),
@@ -70,6 +74,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_squad_share": ("微网格配小队率", "Squad share"),
     "col_without_team": ("无应急力量网格", "Grids without a team"),
     "col_workers_per_grid": ("每网格网格员", "Workers per grid"),
+    "col_teams_10k": ("每万人队伍数", "Teams per 10,000"),
     "col_members_10k": ("每万人队伍人员", "Members per 10,000"),
     "col_drills": ("演练（场）", "Drills"),
     "col_trainings": ("培训（场）", "Trainings"),

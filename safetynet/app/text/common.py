@@ -23,6 +23,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The language in the link is not valid; showing Chinese:",
     ),
     "filter_district": ("区县", "District"),
+    "as_of_day": ("截至{day}", "as of {day}"),
     "snapshot_note": (
         "本页为截至数据日期的现状，不随所选周次（{week}）变化。",
         "This page shows the state on the as-of date; the chosen week ({week}) does not change it.",

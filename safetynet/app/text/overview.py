@@ -12,6 +12,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "signals_all": ("全部{n}条预警", "All {n} signals"),
     "signal_open": ("查看", "Open"),
+    "signals_listed": (
+        "下表列出最严重的{shown}条；下载的文件含全部{n}条。",
+        "The table lists the {shown} most severe; the downloads hold all {n}.",
+    ),
     "signal_running": ("已连续{n}周", "{n} weeks running"),
     "signal_latest_only": (
         "预警按最近一个完整周（{week}）计算，与所选周次无关。",
