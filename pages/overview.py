@@ -49,7 +49,7 @@ with left:
         maps.figure_map(
             views.districts(), values, classes, tips, lang, view.district, ui.on_phone()
         ),
-        height=460,
+        height=maps.height(ui.on_phone()),
     )
     ui.legend(ui.class_legend(figure.name(lang) + fmt.aside(unit, lang), classes, shown, lang))
     st.caption(ui.chart_note(view, view.period, unit) + " · " + t("map_note", lang))

@@ -102,7 +102,7 @@ with left:
     on_map = ui.risk_map_rows(units, communities, hexes, lang)
     st.pydeck_chart(
         maps.risk_map(views.districts(), *on_map, hex_classes, lang, view.district, ui.on_phone()),
-        height=480,
+        height=maps.height(ui.on_phone()),
         key="risk_map",
         on_select=ui.pick_from_map("risk_map", "place"),
     )

@@ -23,9 +23,15 @@ from shapely.geometry import shape
 from safetynet.app.colours import RISK_COLOUR, Classes, rgb
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-# The map's box in pixels, less a margin: a desktop column, and a phone's width (390 px).
+# The map's height, and the box its places are fitted into (less a margin), in pixels: a desktop
+# column, and a phone's width (390 px), where the map is lower so it does not fill the screen.
+DESKTOP_HEIGHT, PHONE_HEIGHT = 460, 320
 DESKTOP_BOX = (720, 420)
-PHONE_BOX = (330, 420)
+PHONE_BOX = (330, 280)
+
+
+def height(phone: bool) -> int:
+    return PHONE_HEIGHT if phone else DESKTOP_HEIGHT
 OUTLINE = [60, 60, 60]
 # About 50 m: under a pixel even for the smallest unit (one pixel is some 100 m there).
 OUTLINE_TOLERANCE = 0.0005  # degrees
