@@ -20,8 +20,9 @@ from safetynet.briefing.capture import (
     CaptureError,
     capture,
     keep_local,
-    overview_url,
-    wait_for_overview,
+    page_url,
+    track_drawing,
+    wait_for_page,
     wait_until_idle,
 )
 
@@ -37,6 +38,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 def page(chromium: Browser, app: str) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
+    track_drawing(context)
     page = context.new_page()
     keep_local(page, app)
     yield page
@@ -44,8 +46,8 @@ def page(chromium: Browser, app: str) -> Iterator[Page]:
 
 
 def open_overview(page: Page, app: str, **params: str) -> None:
-    page.goto(overview_url(app, **params), wait_until="domcontentloaded")
-    wait_for_overview(page, TIMEOUT_MS)
+    page.goto(page_url(app, **params), wait_until="domcontentloaded")
+    wait_for_page(page, TIMEOUT_MS)
 
 
 def title(page: Page) -> str:

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page
 from safetynet.app import fmt
 from safetynet.app.labels import t
 from safetynet.app.navigation import PAGES
-from safetynet.briefing.capture import keep_local, track_drawing, wait_until_drawn
+from safetynet.briefing.capture import full_page, keep_local, track_drawing, wait_until_drawn
 from safetynet.warehouse import runner
 
 pytestmark = pytest.mark.browser  # skipped without Chromium, except in CI (tests/conftest.py)
@@ -125,21 +125,6 @@ def widths(page: Page) -> dict:
     )
 
 
-def screenshot(page: Page, out: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so the viewport is made as tall as
-    the content and the page drawn again before the shot."""
-    height = page.evaluate(
-        """() => Math.ceil(Math.max(
-            document.querySelector('[data-testid="stMain"]').scrollHeight,
-            document.querySelector('[data-testid="stMainBlockContainer"]').scrollHeight))"""
-    )
-    page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 600)})
-    page.wait_for_timeout(1000)  # charts and maps redraw after the resize
-    wait_until_drawn(page, TIMEOUT_MS)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out), animations="disabled")
-
-
 def first_block(path: Path) -> tuple[str, dict[str, str]]:
     """An Excel export's title cell and the (name, value) lines under it, up to the blank row."""
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
@@ -183,7 +168,7 @@ def test_page_draws(
         assert shape["width"] <= edge and shape["right"] <= edge, reach
 
     # The page as it opened, before the download below opens an expander.
-    screenshot(page, SCREENSHOTS / f"{case.name}.png")
+    full_page(page, SCREENSHOTS / f"{case.name}.png", TIMEOUT_MS)
 
     if case.screen == "desktop":
         excel = page.locator('[data-testid="stDownloadButton"]', has_text=t("download_excel", lang))

@@ -32,6 +32,8 @@ PHONE_BOX = (330, 280)
 
 def height(phone: bool) -> int:
     return PHONE_HEIGHT if phone else DESKTOP_HEIGHT
+
+
 OUTLINE = [60, 60, 60]
 # About 50 m: under a pixel even for the smallest unit (one pixel is some 100 m there).
 OUTLINE_TOLERANCE = 0.0005  # degrees

@@ -199,33 +199,23 @@ def keep_local(page: Page, base: str) -> None:
     page.route("**/*", route)
 
 
-def overview_url(
-    base: str, week: str | None = None, district: str | None = None, lang: str = "zh"
-) -> str:
-    params = {"lang": lang, "week": week, "district": district}
-    params = {key: value for key, value in params.items() if value}
-    return f"{base.rstrip('/')}/?{urlencode(params)}"
+def page_url(base: str, page: str = "", **params: str | None) -> str:
+    """The URL of a page ('' is the overview, served at /) with its query parameters."""
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
-def wait_for_overview(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
-    """Wait until the overview has run: headline metrics, both plotly charts and the map.
+def wait_for_page(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the page is fully drawn (wait_until_drawn; the context needs track_drawing).
 
     Raises CaptureError when the page shows an error instead (no warehouse, an exception).
     """
-    page.wait_for_function(
-        """() => (document.querySelectorAll('[data-testid="stMetric"]').length >= 6
-                  && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2
-                  && document.querySelector('[data-testid="stDeckGlJsonChart"] canvas') !== null)
-              || document.querySelector('[data-testid="stMain"] [data-testid="stAlert"]') !== null
-              || document.querySelector('[data-testid="stException"]') !== null""",
-        timeout=timeout_ms,
-    )
+    wait_until_drawn(page, timeout_ms)
     failure = page.locator(
-        '[data-testid="stMain"] [data-testid="stAlert"], [data-testid="stException"]'
+        '[data-testid="stMain"] [data-testid="stAlertContentError"], [data-testid="stException"]'
     )
     if failure.count():
-        raise CaptureError(f"the overview did not render: {failure.first.inner_text().strip()}")
-    wait_until_idle(page, timeout_ms)
+        raise CaptureError(f"the page did not render: {failure.first.inner_text().strip()}")
 
 
 def sidebar_warnings(page: Page) -> list[str]:
@@ -325,6 +315,23 @@ def wait_until_drawn(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> float:
     return page.evaluate("() => window.__drawnSince")
 
 
+def full_page(page: Page, out: Path, timeout_ms: int = PAGE_TIMEOUT_MS) -> Path:
+    """Save the whole main area as a PNG. It scrolls inside its own container, so a full-page
+    screenshot would stop at the viewport: the viewport is made as tall as the content first, and
+    the page waited for until the charts and maps have drawn again at that size."""
+    height = page.evaluate(
+        """() => Math.ceil(Math.max(
+            document.querySelector('[data-testid="stMain"]').scrollHeight,
+            document.querySelector('[data-testid="stMainBlockContainer"]').scrollHeight))"""
+    )
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": max(height, 600)})
+    page.wait_for_timeout(500)  # the resize reaches the charts on their next frame
+    wait_until_drawn(page, timeout_ms)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.locator('[data-testid="stMain"]').screenshot(path=str(out), animations="disabled")
+    return out
+
+
 # --- the briefing -----------------------------------------------------------------------------
 
 
@@ -355,28 +362,16 @@ def capture(
         with browser() as launched:
             return capture(out, week, district, lang, url=url, width=width, chromium=launched)
     context = chromium.new_context(viewport={"width": width, "height": 1000}, device_scale_factor=1)
+    track_drawing(context)
     try:
         page = context.new_page()
         keep_local(page, url)
-        page.goto(overview_url(url, week, district, lang), wait_until="domcontentloaded")
-        wait_for_overview(page)
+        page.goto(page_url(url, lang=lang, week=week, district=district), wait_until="commit")
+        wait_for_page(page)
         if warnings := sidebar_warnings(page):  # the app fell back to another week or the city
             raise CaptureError("; ".join(warnings))
         page.add_style_tag(content=HIDE_CHROME)
-        page.wait_for_timeout(1000)  # let plotly and deck.gl finish drawing after the last layout
-        # The main area scrolls inside its own container, so a full-page screenshot would stop at
-        # the viewport: make the viewport as tall as the content instead.
-        height = page.evaluate(
-            """() => {
-                const main = document.querySelector('[data-testid="stMain"]');
-                const block = document.querySelector('[data-testid="stMainBlockContainer"]');
-                return Math.ceil(Math.max(main.scrollHeight, block ? block.scrollHeight : 0));
-            }"""
-        )
-        page.set_viewport_size({"width": width, "height": max(int(height), 600)})
-        page.wait_for_timeout(800)  # the charts redraw when the viewport changes
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.locator('[data-testid="stMain"]').screenshot(path=str(out), animations="disabled")
+        full_page(page, out)
     finally:
         context.close()
     return out

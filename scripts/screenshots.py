@@ -1,0 +1,71 @@
+"""The README's pictures of the pages: every page in Chinese on a desktop, the overview in English
+and on a phone, from the served warehouse (the demo city, say), taken in headless Chromium the way
+the browser tests take theirs (safetynet.briefing.capture.full_page).
+
+    python scripts/screenshots.py                 # into docs/screens/
+    python scripts/screenshots.py --out DIR
+
+Build the city first (`safetynet build --demo --scale city`); the app is started on the data
+folder (SAFETYNET_DATA or data/) and stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from safetynet.app.navigation import PAGES
+from safetynet.briefing.capture import (
+    HIDE_CHROME,
+    browser,
+    full_page,
+    keep_local,
+    page_url,
+    running_app,
+    track_drawing,
+    wait_for_page,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DESKTOP = {"width": 1600, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def shots() -> list[tuple[str, str, str, dict[str, int]]]:
+    """(file stem, page path, language, viewport) of every picture."""
+    pages = [
+        ("overview" if i == 0 else url, "" if i == 0 else url) for i, (*_, url) in enumerate(PAGES)
+    ]
+    out = [(stem, path, "zh", DESKTOP) for stem, path in pages]
+    return [*out, ("overview-en", "", "en", DESKTOP), ("overview-phone", "", "zh", PHONE)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
+    args = parser.parse_args()
+    with running_app() as base, browser() as chromium:
+        for stem, path, lang, viewport in shots():
+            phone = viewport is PHONE
+            context = chromium.new_context(
+                viewport=viewport, **({"user_agent": PHONE_AGENT} if phone else {})
+            )
+            track_drawing(context)
+            try:
+                page = context.new_page()
+                keep_local(page, base)
+                page.goto(page_url(base, path, lang=lang), wait_until="commit")
+                wait_for_page(page)
+                page.add_style_tag(content=HIDE_CHROME)  # the sidebar and Streamlit's toolbar
+                print(full_page(page, args.out / f"{stem}.png"))
+            finally:
+                context.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
