@@ -184,17 +184,15 @@ def window_start(week: date, weeks: int) -> date:
     return week - timedelta(weeks=weeks - 1)
 
 
+def _all_hazards(name: str, **params: object) -> pl.DataFrame:
+    """A remediation query over every category and severity (the pages do not filter them)."""
+    return db.query(name, category="", severity="", **params)
+
+
 def remediation(level: str, district: str, street: str, first: date, last: date) -> pl.DataFrame:
     """Remediation figures over a window of weeks, one row for the city or per place."""
-    return db.query(
-        "remediation",
-        level=level,
-        district=district,
-        street=street,
-        category="",
-        severity="",
-        first=first,
-        last=last,
+    return _all_hazards(
+        "remediation", level=level, district=district, street=street, first=first, last=last
     )
 
 
@@ -209,13 +207,11 @@ def remediation_of(district: str, street: str, first: date, last: date) -> dict:
 
 def burndown(district: str, street: str, first: date, last: date) -> pl.DataFrame:
     """Week by week: found, rectified, and open and overdue at each week's end."""
-    return db.query(
+    return _all_hazards(
         "remediation_burndown",
         level="all",
         district=district,
         street=street,
-        category="",
-        severity="",
         first=first,
         last=last,
     )
@@ -223,14 +219,8 @@ def burndown(district: str, street: str, first: date, last: date) -> pl.DataFram
 
 def ageing(level: str, district: str, street: str, last: date) -> pl.DataFrame:
     """Open hazards by age (0–7, 8–30, 31–90, >90 days) per place at the end of a week."""
-    return db.query(
-        "remediation_aging",
-        level=level,
-        district=district,
-        street=street,
-        category="",
-        severity="",
-        last=last,
+    return _all_hazards(
+        "remediation_aging", level=level, district=district, street=street, last=last
     )
 
 
