@@ -98,14 +98,15 @@ for column, (key, figure) in zip(
     )
 counts[-1].caption(t("rem_supervised_of", lang, n=fmt.count(whole["supervised_overdue"], lang)))
 if whole["rectify_days_median"] is not None:
-    st.metric(
-        t("rem_days", lang),
-        t(
-            "rem_days_value",
-            lang,
-            median=whole["rectify_days_median"],
-            p90=whole["rectify_days_p90"],
-        ),
+    median, p90 = ui.cells(2)
+    median.metric(
+        t("rem_days_median", lang),
+        t("rem_days_value", lang, n=whole["rectify_days_median"]),
+        help=t("rem_days_help", lang),
+    )
+    p90.metric(
+        t("rem_days_p90", lang),
+        t("rem_days_value", lang, n=whole["rectify_days_p90"]),
         help=t("rem_days_help", lang),
     )
 

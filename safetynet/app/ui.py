@@ -461,7 +461,7 @@ def coloured_line(colour: str, label: str, text: str) -> None:
     """A line of text with a coloured bar and label in front, e.g. an early-warning signal."""
     st.markdown(
         f'<div style="border-left:6px solid {colour};padding:2px 10px;margin:2px 0">'
-        f'<b style="color:{colour}">{html.escape(label)}</b>&nbsp; {html.escape(text)}</div>',
+        f"<b>{html.escape(label)}</b>&nbsp; {html.escape(text)}</div>",
         unsafe_allow_html=True,
     )
 

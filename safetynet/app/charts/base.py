@@ -15,6 +15,7 @@ MONTH_TICKS = {"zh": "%Y年%-m月", "en": "%b %Y"}
 # display units (a CJK character counts two): the title at 15 px, the subtitle at 11 px.
 TITLE_UNITS = 42
 SUBTITLE_UNITS = 58
+PHONE_LEGEND_PX = 330
 # Where a line may break, in order of preference, and which line keeps the separator (a break
 # never drops a character: wrap(text).replace("<br>", "") is text).
 SEPARATORS = (
@@ -58,6 +59,19 @@ def _last_fit(line: str, sep: str, units: int) -> int:
     return best
 
 
+def legend_rows(fig: go.Figure) -> int:
+    """How many rows the legend takes on a phone, where its entries wrap: each entry is its name
+    (about 7 px a unit at 12 px) and 40 px of symbol and gap, in a row of about 330 px."""
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    rows, used = 1, 0
+    for name in names:
+        entry = 7 * width(name) + 40
+        if used and used + entry > PHONE_LEGEND_PX:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
 def layout(
     fig: go.Figure, title: str, subtitle: str, height: int, legend: bool = False
 ) -> go.Figure:
@@ -65,6 +79,7 @@ def layout(
     when there is one, between the subtitle and the plot, where it cannot meet an axis."""
     title, subtitle = wrap(title, TITLE_UNITS), wrap(subtitle, SUBTITLE_UNITS)
     header = 14 + 20 * (title.count("<br>") + 1) + 15 * (subtitle.count("<br>") + 1)
+    key = 22 * legend_rows(fig) + 12 if legend else 12
     fig.update_layout(
         title={
             "text": title,
@@ -79,8 +94,8 @@ def layout(
             "pad": {"t": 10, "l": 10},
         },
         font={"family": FONT, "size": 12},
-        height=height + header,
-        margin={"l": 10, "r": 10, "t": header + (34 if legend else 12), "b": 10},
+        height=height + header + key,
+        margin={"l": 10, "r": 10, "t": header + key, "b": 10},
         plot_bgcolor="white",
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0},

@@ -44,11 +44,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "rem_supervised": ("挂牌督办未整改", "Supervised, still open"),
     "rem_supervised_of": ("其中逾期 {n}", "{n} of them overdue"),
-    "rem_days": ("整改用时", "Days to rectify"),
-    "rem_days_value": (
-        "中位数{median}天 · 90%在{p90}天内",
-        "median {median} d · 90% within {p90} d",
-    ),
+    "rem_days_median": ("整改用时中位数", "Median days to rectify"),
+    "rem_days_p90": ("90%在…天内整改", "90% rectified within"),
+    "rem_days_value": ("{n}天", "{n} days"),
     "rem_days_help": (
         "本时段内整改的隐患，从发现到整改的天数（按最近秩计算分位数）。",
         "Days from found to rectified of the hazards rectified in the window (nearest rank).",
