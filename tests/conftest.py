@@ -150,6 +150,25 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@dataclass(frozen=True)
+class View:
+    """One way a page test opens a page: the sidebar's unit ("" for the whole city) and
+    language. A page's cases add what else their link says to `params`."""
+
+    district: str
+    lang: str
+
+    @property
+    def names(self) -> str:
+        """The column of a place's name in the view's language."""
+        return "name_zh" if self.lang == "zh" else "name_en"
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The link's query parameters, for open_page."""
+        return {"lang": self.lang, "district": self.district}
+
+
 @dataclass
 class Opened:
     """A page after one headless run, with the bytes of every file its download buttons carry."""
@@ -159,6 +178,11 @@ class Opened:
 
     def metrics(self) -> dict[str, str]:
         return {m.label: m.value for m in self.at.metric}
+
+    def texts(self, kind: str) -> list[str]:
+        """What the page's elements of one kind say, in page order: "caption", "markdown",
+        "info", "warning", "title"…"""
+        return [element.value for element in getattr(self.at, kind)]
 
     def charts(self) -> list[dict[str, Any]]:
         return [json.loads(c.proto.spec) for c in self.at.get("plotly_chart")]
@@ -175,23 +199,34 @@ class Opened:
     def deck(self) -> dict[str, Any]:
         return json.loads(self.at.get("deck_gl_json_chart")[0].proto.json)
 
-    def table(self, key: str) -> Dataframe:
-        """The table ui.table showed under `key`: the last dataframe before its Excel button (a
-        table without row selection has no id of its own)."""
-        last = None
+    def tables(self) -> dict[str, Dataframe]:
+        """The tables ui.table showed, by key, in page order: each is the last dataframe before
+        its Excel button (a table without row selection has no id of its own)."""
+        found: dict[str, Dataframe] = {}
+        last: Dataframe | None = None
+        shown = 0
         for node in _in_order(self.at.main):
             if isinstance(node, Dataframe):
-                last = node
-            elif getattr(node, "type", "") == "download_button" and node.proto.id.endswith(
-                f"-{key}_xlsx"
-            ):
+                last, shown = node, shown + 1
+            elif getattr(node, "type", "") == "download_button" and node.key.endswith("_xlsx"):
                 assert last is not None
-                return last
-        raise LookupError(f"no table {key}")
+                found[node.key.removesuffix("_xlsx")] = last
+        assert len(found) == shown  # every table shown is one of these: none is missed
+        return found
+
+    def table(self, key: str) -> Dataframe:
+        """The table ui.table showed under `key`."""
+        tables = self.tables()
+        assert key in tables, list(tables)
+        return tables[key]
+
+    def frame(self, key: str) -> pl.DataFrame:
+        """The rows of the table `key` as shown (rates in percent)."""
+        return pl.from_pandas(self.table(key).value)
 
     def download(self, key: str) -> bytes:
         """The file behind the download button `key` (ui.table: `<table>_xlsx`, `<table>_csv`)."""
-        (button,) = [b for b in self.at.get("download_button") if b.proto.id.endswith(f"-{key}")]
+        (button,) = [b for b in self.at.get("download_button") if b.key == key]
         file_id = button.proto.url.rsplit("/", 1)[1].split(".")[0]
         return self.files[file_id]
 
@@ -206,16 +241,18 @@ def _in_order(node: Any) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def open_page(data_root: Path) -> Callable[..., Opened]:
     """open_page("risk", district="410105", lang="en", place=…): the page run on the small
-    warehouse with these URL query parameters, the sidebar's and the page's own.
+    warehouse with these URL query parameters, the sidebar's and the page's own. An empty value
+    is left out, as a link leaves out what it does not choose (district="": the whole city).
 
     A run costs a second or more, so each link is run once per session and shared by the tests
     that open it (they only read it)."""
     runs: dict[tuple[str, tuple[tuple[str, str], ...]], Opened] = {}
 
     def run(page: str, **params: str) -> Opened:
-        link = (page, tuple(sorted(params.items())))
+        given = {name: value for name, value in params.items() if value}
+        link = (page, tuple(sorted(given.items())))
         if link not in runs:
-            runs[link] = _open(data_root, page, params)
+            runs[link] = _open(data_root, page, given)
         return runs[link]
 
     return run
@@ -250,12 +287,13 @@ def _open(data_root: Path, page: str, params: dict[str, str]) -> Opened:
 @dataclass(frozen=True)
 class Sheet:
     """An exported Excel sheet: its title line, the block under it (name → value), the header
-    row and the rows of values."""
+    row, the rows of values, and the sheet's name (which Excel cuts to 31 characters)."""
 
     title: str
     about: dict[str, str]
     headers: list[str]
     rows: list[tuple[Any, ...]]
+    name: str
 
 
 def read_excel(data: bytes) -> Sheet:
@@ -263,7 +301,18 @@ def read_excel(data: bytes) -> Sheet:
     lines = list(sheet.iter_rows(values_only=True))
     blank = next(i for i, line in enumerate(lines) if all(v is None for v in line))
     about = {line[0]: line[1] for line in lines[1:blank]}
-    return Sheet(lines[0][0], about, list(lines[blank + 1]), lines[blank + 2 :])
+    return Sheet(lines[0][0], about, list(lines[blank + 1]), lines[blank + 2 :], sheet.title)
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """An exported CSV file's lines, its header first."""
+    assert data.startswith(codecs.BOM_UTF8)  # so Excel reads the Chinese right
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def same(value: float) -> Any:
+    """A number as written to a file and read back: equal but for float rounding."""
+    return pytest.approx(value, rel=0, abs=1e-9)
 
 
 def _kind(config: dict[str, Any]) -> tuple[str, int]:
@@ -289,9 +338,7 @@ def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
     assert [h.removesuffix("（%）") for h in sheet.headers] == titles
     assert all(CJK.search(h) for h in sheet.headers)
     assert len(sheet.rows) == len(frame)
-    raw_csv = opened.download(f"{key}_csv")
-    assert raw_csv.startswith(codecs.BOM_UTF8)  # so Excel reads the Chinese right
-    lines = list(csv.reader(io.StringIO(raw_csv.decode("utf-8-sig"))))
+    lines = read_csv(opened.download(f"{key}_csv"))
     assert lines[0] == sheet.headers
     assert len(lines) == len(sheet.rows) + 1
     for values, cells, texts in zip(
@@ -303,12 +350,12 @@ def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
             elif kind == "text":
                 assert cell == text == value
             elif kind == "count":  # some are worked out in floats: shown whole
-                assert cell == pytest.approx(value) and text == str(round(value))
+                assert cell == same(value) and text == str(round(value))
             elif kind == "rate":
-                assert cell * 100 == pytest.approx(value)
+                assert cell * 100 == same(value)
                 assert float(text) == round(cell * 100, digits)
             else:
-                assert cell == pytest.approx(value)
+                assert cell == same(value)
                 assert float(text) == round(cell, digits)
     return sheet
 

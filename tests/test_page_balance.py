@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
-from conftest import AS_OF, Opened, assert_exports_match_table, communities_in
+from conftest import AS_OF, Opened, View, assert_exports_match_table, communities_in
 
 from safetynet.analytics import metrics
 from safetynet.app import fmt
@@ -27,19 +27,17 @@ BAD_ITEM = "**pump**](javascript:alert(1))"
 
 
 @dataclass(frozen=True)
-class Case:
+class Case(View):
     """One way the page is opened: the unit and language, the indicator and the 短板 list's
     supply, and any other link parameter."""
 
-    district: str  # "" for the city
-    lang: str
     indicator: str
     item: str  # "" for every supply
     link: dict[str, str] = field(default_factory=dict)
 
     @property
-    def names(self) -> str:
-        return "name_zh" if self.lang == "zh" else "name_en"
+    def params(self) -> dict[str, str]:
+        return super().params | {"item": self.item} | self.link
 
     @property
     def by_unit(self) -> bool:
@@ -69,17 +67,7 @@ BY_UNIT = [name for name, case in CASES.items() if case.by_unit]
 @pytest.fixture
 def shown(open_page: Callable[..., Opened]) -> Callable[[str], Opened]:
     """The page as a case's link opens it."""
-
-    def get(name: str) -> Opened:
-        case = CASES[name]
-        link = {"lang": case.lang, **case.link}
-        if case.district:
-            link["district"] = case.district
-        if case.item:
-            link["item"] = case.item
-        return open_page("balance", **link)
-
-    return get
+    return lambda name: open_page("balance", **CASES[name].params)
 
 
 # --- the raw files --------------------------------------------------------------------------------
@@ -239,11 +227,11 @@ def test_gini_theil_and_the_between_share_are_those_of_the_raw_values(
     city = "" if case.by_unit else t("city_name", case.lang) + " · "
     assert shown_metrics[city + t("gini", case.lang)] == f"{gini:.3f}"
     assert shown_metrics[city + t("theil", case.lang)] == f"{theil.total:.3f}"
-    sentence = page.at.info[0].value
+    sentence = page.texts("info")[0]
     if case.indicator.startswith("funding_"):  # units are districts: nothing to split
         assert t("between_share", case.lang) not in shown_metrics
         assert "%" not in sentence
-        assert len(page.at.info) == 1  # nor a split inside a chosen unit
+        assert len(page.texts("info")) == 1  # nor a split inside a chosen unit
         return
     between = theil.between / theil.total
     assert shown_metrics[t("between_share", case.lang)] == fmt.rate(between, 0)
@@ -307,11 +295,11 @@ def test_a_unit_shows_its_communities_and_their_own_imbalance(shown, raw) -> Non
         between=fmt.rate(theil.between / theil.total, 0),
         within=fmt.rate(theil.within / theil.total, 0),
     )
-    assert said in [i.value for i in page.at.info]
+    assert said in page.texts("info")
     caption = t(
         "lorenz_units", case.lang, n=rows.height, level=t("level_units_community", case.lang)
     )
-    assert caption in [c.value for c in page.at.caption]
+    assert caption in page.texts("caption")
 
 
 # --- the 短板 list ------------------------------------------------------------------------------
@@ -325,8 +313,8 @@ def test_shortfall_list_holds_the_communities_below_the_norm(shown, raw, name: s
     assert want.height > 0
     listed = min(want.height, SHORTFALL_ROWS)
     said = t("shortfall_matching", case.lang, n=fmt.count(want.height, case.lang), shown=listed)
-    assert said in [c.value for c in page.at.caption]
-    got = pl.from_pandas(page.table("shortfall").value)
+    assert said in page.texts("caption")
+    got = page.frame("shortfall")
     want = want.head(listed)
     assert got["name_zh"].to_list() == want["name_zh"].to_list()
     assert got["street_zh"].to_list() == want["street"].to_list()
@@ -346,8 +334,8 @@ def test_a_supply_that_is_no_option_falls_back_to_every_supply(shown) -> None:
     page = shown("funding")
     assert page.at.selectbox(key="item").value == ""
     assert "item" not in page.at.query_params  # the default is not written
-    (warning,) = page.at.warning
-    assert warning.value.endswith(f"`{BAD_ITEM}`") and warning.value.count("`") == 2
+    (warning,) = page.texts("warning")
+    assert warning.endswith(f"`{BAD_ITEM}`") and warning.count("`") == 2
 
 
 # --- prevention against response ------------------------------------------------------------------
@@ -382,7 +370,7 @@ def test_prevention_and_response_spending_are_the_raw_funding(shown, raw, name: 
 
 def test_summary_table_ranks_the_indicators_and_holds_the_raw_statistics(shown, raw) -> None:
     page = shown("city")
-    table = pl.from_pandas(page.table("imbalance_summary").value)
+    table = page.frame("imbalance_summary")
     ginis = table["gini"].drop_nulls().to_list()
     assert ginis == sorted(ginis, reverse=True)  # the most unequal first
     (row,) = table.filter(pl.col("name_zh") == indicator_name(page)).to_dicts()
@@ -416,5 +404,6 @@ def test_an_older_week_shows_the_same_as_of_figures(shown) -> None:
     page = shown("funding")
     assert page.at.query_params["week"] == "2025-W10"
     # capacity is a snapshot: the page says it reads the as-of date, whatever the week
-    assert page.at.caption[0].value == f"Period: as of {AS_OF:%d %b %Y}"
-    assert "(2025 W10) does not change it" in page.at.caption[1].value
+    period, week = page.texts("caption")[:2]
+    assert period == f"Period: as of {AS_OF:%d %b %Y}"
+    assert "(2025 W10) does not change it" in week

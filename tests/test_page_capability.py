@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from conftest import AS_OF, Opened, assert_exports_match_table, communities_in
+from conftest import AS_OF, Opened, View, assert_exports_match_table, communities_in
 
 from safetynet.app import fmt
 from safetynet.app.labels import t
@@ -26,14 +26,14 @@ CHECKLIST = ("has_plan", "has_risk_map", "has_evacuation_routes", "has_vulnerabl
 
 
 @dataclass(frozen=True)
-class Case:
-    district: str  # "" for the city
-    lang: str
+class Case(View):
+    """One way the page is opened: the unit and language, and any other link parameter."""
+
     link: dict[str, str] = field(default_factory=dict)
 
     @property
-    def names(self) -> str:
-        return "name_zh" if self.lang == "zh" else "name_en"
+    def params(self) -> dict[str, str]:
+        return super().params | self.link
 
 
 CASES = {
@@ -46,14 +46,8 @@ CASES = {
 
 @pytest.fixture
 def shown(open_page: Callable[..., Opened]) -> Callable[[str], Opened]:
-    def get(name: str) -> Opened:
-        case = CASES[name]
-        link = {"lang": case.lang, **case.link}
-        if case.district:
-            link["district"] = case.district
-        return open_page("capability", **link)
-
-    return get
+    """The page as a case's link opens it."""
+    return lambda name: open_page("capability", **CASES[name].params)
 
 
 # --- the raw files --------------------------------------------------------------------------------
@@ -178,7 +172,7 @@ def test_headline_shares_and_counts_are_the_raw_ones(shown, raw, name: str) -> N
         "cap_helper": ("with_helper", "vulnerable"),
         "cap_ready": ("all_four", "communities"),
     }
-    captions = [c.value for c in page.at.caption]
+    captions = page.texts("caption")
     for key, (num, den) in shares.items():
         assert got[t(key, lang)] == fmt.rate(whole[num] / whole[den])
         said = t("cap_of", lang, num=fmt.count(whole[num], lang), den=fmt.count(whole[den], lang))
@@ -228,7 +222,7 @@ TABLE_RATES = {
 @pytest.mark.parametrize("name", CASES)
 def test_table_holds_every_place_and_the_whole_first(shown, raw, name: str) -> None:
     case = CASES[name]
-    table = pl.from_pandas(shown(name).table("capability_table").value)
+    table = shown(name).frame("capability_table")
     whole, want = named(raw, case)
     places = table[case.names].to_list()
     assert places[0] == whole  # the whole heads the table

@@ -8,19 +8,17 @@ against the signals query only for consistency, and one rule's firing against th
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
-from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 import duckdb
 import polars as pl
 import pytest
-from app_pages import open_page, plotly, serving, table, texts
-from streamlit.testing.v1 import AppTest
+from conftest import CJK, Opened
 from test_app import LAST_WEEK
 from test_app import expected as headline
 
@@ -47,18 +45,10 @@ RULE_PAGE = {
 }
 
 
-@pytest.fixture(scope="module")
-def overview(data_root: Path) -> Iterator[Callable[[str], AppTest]]:
-    """The overview opened once per view and module."""
-    runs: dict[str, AppTest] = {}
-    with serving(data_root):
-
-        def shown(name: str) -> AppTest:
-            if name not in runs:
-                runs[name] = open_page("overview", **VIEWS[name])
-            return runs[name]
-
-        yield shown
+@pytest.fixture
+def shown(open_page: Callable[..., Opened]) -> Callable[[str], Opened]:
+    """The overview as a view's link opens it."""
+    return lambda name: open_page("overview", **VIEWS[name])
 
 
 def lang_of(name: str) -> str:
@@ -73,19 +63,19 @@ def signals_query(con: duckdb.DuckDBPyConnection, district: str) -> pl.DataFrame
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_sparklines_hold_the_last_twelve_weeks(overview, raw, name: str) -> None:
-    at = overview(name)
+def test_sparklines_hold_the_last_twelve_weeks(shown, raw, name: str) -> None:
+    page = shown(name)
     district = VIEWS[name].get("district")
     weeks = [LAST_WEEK - timedelta(weeks=k) for k in reversed(range(SPARK_WEEKS))]
     recounts = [headline(raw, week, district) for week in weeks]
     lang = lang_of(name)
-    metrics = {m.label: m.proto for m in at.metric}
+    metrics = {m.label: m.proto for m in page.at.metric}
     for figure in FIGURES:
         spark = list(metrics[figure.name(lang)].chart_data)
         want = [week[figure.key] for week in recounts]
         assert spark == pytest.approx(want, rel=1e-12), figure.key
     # the trend line of the shown figure ends with the same weeks
-    trend = plotly(at, t("trend_title", lang, figure=FIGURES[1].name(lang)))["data"][0]["y"]
+    trend = page.chart(t("trend_title", lang, figure=FIGURES[1].name(lang)))["data"][0]["y"]
     assert trend[-SPARK_WEEKS:] == [week["open_hazards"] for week in recounts]
 
 
@@ -93,17 +83,17 @@ def test_sparklines_hold_the_last_twelve_weeks(overview, raw, name: str) -> None
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_signal_summary_counts_each_level(overview, con, name: str) -> None:
-    at, lang = overview(name), lang_of(name)
+def test_signal_summary_counts_each_level(shown, con, name: str) -> None:
+    page, lang = shown(name), lang_of(name)
     rows = signals_query(con, VIEWS[name].get("district", ""))
     counts = {level: rows.filter(level_name=level).height for level in LEVELS}
     week = "2026年第48周" if lang == "zh" else "2026 W48"
     summary = t("signals_summary", lang, week=week, n=rows.height, **counts)
-    assert summary in texts(at.caption)
+    assert summary in page.texts("caption")
     assert rows.height > 0 and sum(counts.values()) == rows.height
     # the most severe first, each line coloured and labelled by its level, with its reason
     suffix = "zh" if lang == "zh" else "en"
-    lines = [m for m in texts(at.markdown) if "border-left:6px" in m]
+    lines = [m for m in page.texts("markdown") if "border-left:6px" in m]
     assert len(lines) == min(rows.height, 6)
     for line, row in zip(lines, rows.iter_rows(named=True), strict=False):
         assert f"border-left:6px solid {row['level_colour']}" in line
@@ -135,10 +125,10 @@ def overdue_major(raw: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def test_overdue_major_signals_match_the_raw_files(overview, raw) -> None:
+def test_overdue_major_signals_match_the_raw_files(shown, raw) -> None:
     """Every community with an overdue major hazard on the latest Sunday is listed at its level,
     and no other, in the table of all the city's signals."""
-    at = overview("city")
+    page = shown("city")
     want = overdue_major(raw)
     assert want.height > 1 and want["level"].n_unique() > 1
     names = dict(raw["communities"].select("community_code", "name_zh").iter_rows())
@@ -149,14 +139,19 @@ def test_overdue_major_signals_match_the_raw_files(overview, raw) -> None:
          f"有{r['hazards']}处重大隐患逾期未整改，最长逾期{r['days']}天")
         for r in want.iter_rows(named=True)
     )  # fmt: skip
-    signals = table(at, "reason_zh").filter(rule_zh="重大隐患逾期未整改")
-    shown = sorted(
+    signals = page.frame("signals_table").filter(rule_zh="重大隐患逾期未整改")
+    listed = sorted(
         (r["level_zh"], r["place_name"], r["district_name"], r["reason_zh"])
         for r in signals.iter_rows(named=True)
     )
-    assert [s[:3] for s in shown] == [e[:3] for e in expected]
-    for (*_, reason), (*_, says) in zip(shown, expected, strict=True):
+    assert [s[:3] for s in listed] == [e[:3] for e in expected]
+    for (*_, reason), (*_, says) in zip(listed, expected, strict=True):
         assert says in reason
+
+
+def link_params(link: Any) -> dict[str, str]:
+    """The query parameters of a page link."""
+    return dict(parse_qsl(link.proto.query_string))
 
 
 def place_of(raw: dict[str, pl.DataFrame], level: str, code: str) -> dict[str, str]:
@@ -171,13 +166,13 @@ def place_of(raw: dict[str, pl.DataFrame], level: str, code: str) -> dict[str, s
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_each_signal_links_to_its_place(overview, con, raw, name: str) -> None:
-    at, lang = overview(name), lang_of(name)
+def test_each_signal_links_to_its_place(shown, con, raw, name: str) -> None:
+    page, lang = shown(name), lang_of(name)
     rows = signals_query(con, VIEWS[name].get("district", "")).head(6)
-    links = at.get("page_link")
+    links = page.at.get("page_link")
     assert len(links) == rows.height
     for link, row in zip(links, rows.iter_rows(named=True), strict=True):
-        params = dict(parse_qsl(link.proto.query_string))
+        params = link_params(link)
         want = place_of(raw, row["place_level"], row["place_code"])
         if RULE_PAGE[row["rule"]] != "remediation":  # only the remediation page follows a street
             want.pop("street", None)
@@ -186,14 +181,12 @@ def test_each_signal_links_to_its_place(overview, con, raw, name: str) -> None:
         assert link.proto.page == RULE_PAGE[row["rule"]]
 
 
-def test_a_signal_link_opens_its_street(overview, data_root: Path) -> None:
+def test_a_signal_link_opens_its_street(shown, open_page: Callable[..., Opened]) -> None:
     """Following a signal's link opens the remediation page on its unit and street."""
-    at = overview("city")
-    links = [dict(parse_qsl(link.proto.query_string)) for link in at.get("page_link")]
-    params = next(p for p, link in zip(links, at.get("page_link"), strict=True)
+    links = shown("city").at.get("page_link")
+    params = next(p for p, link in zip(map(link_params, links), links, strict=True)
                   if "street" in p and link.proto.page == "remediation")  # fmt: skip
-    with serving(data_root):
-        opened = open_page("remediation", **params)
+    opened = open_page("remediation", **params).at
     assert opened.selectbox(key="street").value == params["street"]
     assert opened.query_params["district"] == params["district"]
     assert opened.query_params["street"] == params["street"]
@@ -202,16 +195,23 @@ def test_a_signal_link_opens_its_street(overview, data_root: Path) -> None:
 # ------------------------------------------------------------------ the map's legend
 
 
-def legend_entries(at: AppTest) -> list[tuple[str, float, float]]:
+def legend(page: Opened) -> str:
+    """The legend under the map."""
+    (found,) = [m for m in page.texts("markdown") if "font-size:0.85rem" in m]
+    return found
+
+
+def legend_entries(page: Opened) -> list[tuple[str, float, float]]:
     """(colour, from, to) of each class in the legend under the map."""
-    (legend,) = [m for m in texts(at.markdown) if "font-size:0.85rem" in m]
-    found = re.findall(r"background:(#[0-9A-Fa-f]{6});[^>]*></span>([\d.,]+)–([\d.,]+)<", legend)
+    found = re.findall(
+        r"background:(#[0-9A-Fa-f]{6});[^>]*></span>([\d.,]+)–([\d.,]+)<", legend(page)
+    )
     return [(c, float(a.replace(",", "")), float(b.replace(",", ""))) for c, a, b in found]
 
 
 @pytest.mark.parametrize("name", VIEWS)
-def test_map_legend_covers_the_values_shown(overview, raw, name: str) -> None:
-    at = overview(name)
+def test_map_legend_covers_the_values_shown(shown, raw, name: str) -> None:
+    page = shown(name)
     # open hazards per 100,000 residents of each unit at the week's end, from the raw files
     fixed = pl.col("rectified_date")
     is_open = (pl.col("found_date") <= SUNDAY) & (fixed.is_null() | (fixed > SUNDAY))
@@ -222,11 +222,10 @@ def test_map_legend_covers_the_values_shown(overview, raw, name: str) -> None:
         .select("district_code", value=pl.col("open").fill_null(0) * 100_000 / pl.col("population"))
     )
     value = dict(rates.iter_rows())
-    entries = legend_entries(at)
+    entries = legend_entries(page)
     assert len(entries) == 5
     assert all(a[2] == b[1] for a, b in pairwise(entries))  # no gaps
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    polygons = deck["layers"][0]["data"]
+    polygons = page.deck()["layers"][0]["data"]
     assert len(polygons) == len(value) == 12
     slack = 0.05  # the legend writes its ends to one decimal
     for polygon in polygons:
@@ -242,25 +241,24 @@ def test_map_legend_covers_the_values_shown(overview, raw, name: str) -> None:
 # ------------------------------------------------------------------ words and axes
 
 
-def test_trend_axis_reads_as_chinese_dates(overview) -> None:
-    trend = plotly(overview("city"), "未整改隐患趋势（近26周）")
+def test_trend_axis_reads_as_chinese_dates(shown) -> None:
+    trend = shown("city").chart("未整改隐患趋势（近26周）")
     assert trend["layout"]["xaxis"]["tickformat"] == "%-m月%-d日"  # 6月1日, not 06-01
     assert date.fromisoformat(trend["data"][0]["x"][-1][:10]) == LAST_WEEK
 
 
-def test_english_view_reads_in_english(overview) -> None:
-    at = overview("unit-english")
-    assert at.title[0].value == "Jinshui · Overview"
-    assert [m.label for m in at.metric] == [f.en for f in FIGURES]
-    trend = plotly(at, "Open hazards, last 26 weeks")
+def test_english_view_reads_in_english(shown) -> None:
+    page = shown("unit-english")
+    assert page.texts("title")[0] == "Jinshui · Overview"
+    assert [m.label for m in page.at.metric] == [f.en for f in FIGURES]
+    trend = page.chart("Open hazards, last 26 weeks")
     assert trend["layout"]["xaxis"]["tickformat"] == "%-d %b"
-    (legend,) = [m for m in texts(at.markdown) if "font-size:0.85rem" in m]
-    assert "Open hazards (hazards per 100,000 residents)" in legend
-    assert "darker is worse" in legend
-    assert t("spark_note", "en") in texts(at.caption)
-    headers = table(at, "reason_en").columns
+    assert "Open hazards (hazards per 100,000 residents)" in legend(page)
+    assert "darker is worse" in legend(page)
+    assert t("spark_note", "en") in page.texts("caption")
+    headers = page.frame("signals_table").columns
     assert {"level_en", "rule_en", "reason_en"} <= set(headers)
-    assert not re.search(r"[\u4e00-\u9fff]", " ".join(texts(at.caption)[:4]))
+    assert not CJK.search(" ".join(page.texts("caption")[:4]))
 
 
 def test_cases_hold_signals_of_every_kind_of_place(con) -> None:

@@ -8,21 +8,15 @@ docs/remediation.md (the recounts of test_remediation.py), never read back from 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import openpyxl
 import polars as pl
 import pytest
-from app_pages import download, open_page, plotly, serving, table, tables, texts
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import AppTest
+from conftest import Opened, assert_exports_match_table, read_csv, read_excel
 from test_remediation import (
     CITY,
     expected_groups,
@@ -99,33 +93,10 @@ CASES = {
 }
 
 
-@dataclass(frozen=True)
-class Shown:
-    case: Case
-    at: AppTest
-    media: MemoryMediaFileStorage
-
-    @property
-    def lang(self) -> str:
-        return self.case.lang
-
-    def metrics(self) -> dict[str, Any]:
-        return {m.label: m for m in self.at.metric}
-
-
-@pytest.fixture(scope="module")
-def page(data_root: Path) -> Iterator[Callable[[str], Shown]]:
-    """The page opened once per case and module (a run takes a second or two)."""
-    runs: dict[str, Shown] = {}
-    with serving(data_root) as media:
-
-        def shown(name: str) -> Shown:
-            if name not in runs:
-                case = CASES[name]
-                runs[name] = Shown(case, open_page("remediation", **case.params), media)
-            return runs[name]
-
-        yield shown
+@pytest.fixture
+def shown(open_page: Callable[..., Opened]) -> Callable[[str], Opened]:
+    """The page as a case's link opens it."""
+    return lambda name: open_page("remediation", **CASES[name].params)
 
 
 def whole(raw: dict[str, pl.DataFrame], case: Case) -> dict[str, Any]:
@@ -170,28 +141,28 @@ def close(shown: Any, want: Any) -> bool:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_title_and_period_name_the_window(page, name: str) -> None:
-    shown = page(name)
-    case, at = shown.case, shown.at
+def test_title_and_period_name_the_window(shown, name: str) -> None:
+    case, page = CASES[name], shown(name)
+    at = page.at
     assert at.selectbox(key="window").value == str(case.window)
     period = t(
         "rem_period",
-        shown.lang,
-        first=fmt.day(case.first, shown.lang),
-        last=fmt.day(case.last, shown.lang),
+        case.lang,
+        first=fmt.day(case.first, case.lang),
+        last=fmt.day(case.last, case.lang),
         weeks=case.window,
     )
-    assert at.caption[0].value.endswith(period)
+    assert page.texts("caption")[0].endswith(period)
     if case.street:  # the link's street is chosen, not just its unit
         assert at.selectbox(key="street").value == case.street
     assert dict(at.query_params) == case.params | {"window": str(case.window)}
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_rates_match_the_raw_files_with_their_denominators(page, raw, name: str) -> None:
-    shown = page(name)
-    lang, want = shown.lang, whole(raw, shown.case)
-    metrics, captions = shown.metrics(), texts(shown.at.caption)
+def test_rates_match_the_raw_files_with_their_denominators(shown, raw, name: str) -> None:
+    case, page = CASES[name], shown(name)
+    lang, want = case.lang, whole(raw, case)
+    metrics, captions = page.metrics(), page.texts("caption")
     for key, rate, num, den, of in (
         ("rem_cohort", "cohort_rate", "cohort_rectified", "found", "rem_rectified_of"),
         ("rem_cumulative", "cumulative_rate", "cumulative_rectified", "cumulative_found",
@@ -200,17 +171,17 @@ def test_rates_match_the_raw_files_with_their_denominators(page, raw, name: str)
         ("rem_major", "major_cohort_rate", "major_cohort_rectified", "major_found",
          "rem_rectified_of"),
     ):  # fmt: skip
-        assert metrics[t(key, lang)].value == fmt.rate(want[rate]), key
+        assert metrics[t(key, lang)] == fmt.rate(want[rate]), key
         caption = t(of, lang, num=fmt.count(want[num], lang), den=fmt.count(want[den], lang))
         assert caption in captions, key
     assert want["found"] > 0 and want["rectified"] > 0
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_counts_and_days_to_rectify_match_the_raw_files(page, raw, name: str) -> None:
-    shown = page(name)
-    lang, want = shown.lang, whole(raw, shown.case)
-    metrics = shown.metrics()
+def test_counts_and_days_to_rectify_match_the_raw_files(shown, raw, name: str) -> None:
+    case, page = CASES[name], shown(name)
+    lang, want = case.lang, whole(raw, case)
+    metrics = page.metrics()
     for key, figure in (
         ("rem_found", "found"),
         ("rem_rectified", "rectified"),
@@ -219,31 +190,32 @@ def test_counts_and_days_to_rectify_match_the_raw_files(page, raw, name: str) ->
         ("rem_carried", "carried_open_end"),
         ("rem_supervised", "supervised_open"),
     ):
-        assert metrics[t(key, lang)].value == hazards(want[figure], lang), key
+        assert metrics[t(key, lang)] == hazards(want[figure], lang), key
     # carried over: found before 1 January of the ISO year of the window's last week
-    year = shown.case.week.isocalendar().year
-    assert metrics[t("rem_carried", lang)].proto.help == t("rem_carried_help", lang, year=year)
+    year = case.week.isocalendar().year
+    helps = {m.label: m.proto.help for m in page.at.metric}
+    assert helps[t("rem_carried", lang)] == t("rem_carried_help", lang, year=year)
     of = t("rem_supervised_of", lang, n=fmt.count(want["supervised_overdue"], lang))
-    assert of in texts(shown.at.caption)
+    assert of in page.texts("caption")
     days = t(
         "rem_days_value", lang, median=want["rectify_days_median"], p90=want["rectify_days_p90"]
     )
-    assert metrics[t("rem_days", lang)].value == days
+    assert metrics[t("rem_days", lang)] == days
 
 
-def test_hazards_carried_over_from_last_year_are_counted(page, raw) -> None:
+def test_hazards_carried_over_from_last_year_are_counted(shown, raw) -> None:
     """Across 1 January the carried-over figure is not empty, and it is part of the open ones."""
-    shown = page("city-4-weeks-new-year")
-    want = whole(raw, shown.case)
+    name = "city-4-weeks-new-year"
+    want = whole(raw, CASES[name])
     assert 0 < want["carried_open_end"] < want["open_end"]
-    assert shown.metrics()["往年结转未整改"].value == f"{want['carried_open_end']}处"
+    assert shown(name).metrics()["往年结转未整改"] == f"{want['carried_open_end']}处"
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_young_cohort_note_shows_when_the_window_is_young(page, raw, name: str) -> None:
-    shown = page(name)
-    young = whole(raw, shown.case)["cohort_is_young"]
-    assert (t("rem_young", shown.lang) in texts(shown.at.caption)) is young
+def test_young_cohort_note_shows_when_the_window_is_young(shown, raw, name: str) -> None:
+    case = CASES[name]
+    young = whole(raw, case)["cohort_is_young"]
+    assert (t("rem_young", case.lang) in shown(name).texts("caption")) is young
 
 
 def test_a_four_week_window_is_not_always_young(raw) -> None:
@@ -258,10 +230,10 @@ def test_a_four_week_window_is_not_always_young(raw) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_burndown_has_the_weekly_figures(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
-    chart = plotly(shown.at, t("rem_burndown_title", lang))
+def test_burndown_has_the_weekly_figures(shown, raw, name: str) -> None:
+    case = CASES[name]
+    lang = case.lang
+    chart = shown(name).chart(t("rem_burndown_title", lang))
     traces = {trace["name"]: trace for trace in chart["data"]}
     mondays = [case.first + timedelta(weeks=k) for k in range(case.window)]
     found, fixed = pl.col("found_date"), pl.col("rectified_date")
@@ -284,11 +256,11 @@ def test_burndown_has_the_weekly_figures(page, raw, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
+def test_ageing_has_the_open_hazards_of_each_place_by_age(shown, raw, name: str) -> None:
+    case = CASES[name]
+    lang = case.lang
     level = t(f"level_{case.rows}", lang).lower()  # inside a sentence
-    chart = plotly(shown.at, t("rem_ageing_title", lang, level=level))
+    chart = shown(name).chart(t("rem_ageing_title", lang, level=level))
     groups = expected_groups(raw, case.rows, case.place)  # a street chosen: that street only
     column = f"{case.rows}_code"
     stocks = stocks_at(case.last)
@@ -309,10 +281,12 @@ def test_ageing_has_the_open_hazards_of_each_place_by_age(page, raw, name: str) 
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_days_to_rectify_by_place(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
-    chart = plotly(shown.at, t("rem_days_title", lang, level=t(f"level_{case.rows}", lang).lower()))
+def test_days_to_rectify_by_place(shown, raw, name: str) -> None:
+    case = CASES[name]
+    lang = case.lang
+    chart = shown(name).chart(
+        t("rem_days_title", lang, level=t(f"level_{case.rows}", lang).lower())
+    )
     want = places(raw, case)
     median, p90 = chart["data"]
     assert median["x"] == [row["rectify_days_median"] for row in want.values()]
@@ -323,10 +297,9 @@ def test_days_to_rectify_by_place(page, raw, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_table_per_place_matches_the_raw_files(page, raw, name: str) -> None:
-    shown = page(name)
-    case = shown.case
-    got = table(shown.at, "cohort_rate")
+def test_table_per_place_matches_the_raw_files(shown, raw, name: str) -> None:
+    case = CASES[name]
+    got = shown(name).frame("remediation_table")
     want = places(raw, case)
     names = place_names(raw, case.rows)
     assert got["group_name"].to_list() == [names[code] for code in want]
@@ -362,19 +335,19 @@ def supervised(raw: dict[str, pl.DataFrame], case: Case) -> pl.DataFrame:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_supervised_follow_up_list(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
+def test_supervised_follow_up_list(shown, raw, name: str) -> None:
+    case, page = CASES[name], shown(name)
+    lang = case.lang
     want = supervised(raw, case)
     assert want.height == whole(raw, case)["supervised_open"]
     if want.is_empty():
-        assert t("rem_supervision_none", lang) in texts(shown.at.info)
-        assert not tables(shown.at, "hazard_id")
+        assert t("rem_supervision_none", lang) in page.texts("info")
+        assert "supervision_table" not in page.tables()
         return
     count = t("rem_supervision_count", lang, n=fmt.count(want.height, lang),
               day=fmt.day(case.last, lang))  # fmt: skip
-    assert count in texts(shown.at.caption)
-    got = table(shown.at, "hazard_id")
+    assert count in page.texts("caption")
+    got = page.frame("supervision_table")
     assert got["hazard_id"].to_list() == want["hazard_id"].to_list()
     assert got["days_open"].to_list() == want["days_open"].to_list()
     assert got["days_overdue"].to_list() == want["days_overdue"].to_list()
@@ -400,9 +373,9 @@ def whistle_names(raw: dict[str, pl.DataFrame], by: str, lang: str) -> Callable[
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_whistle_summary_matches_the_raw_files(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
+def test_whistle_summary_matches_the_raw_files(shown, raw, name: str) -> None:
+    case = CASES[name]
+    lang = case.lang
     by = "district" if case.district else "city"  # a street's calls are its unit's
     total = expected_whistle(raw, by, case.district, "", case.first, case.last)[
         case.district or CITY
@@ -416,17 +389,21 @@ def test_whistle_summary_matches_the_raw_files(page, raw, name: str) -> None:
         resolved=fmt.rate(total["resolution_rate"]),
         pending_resolution=fmt.count(total["pending_resolution"], lang),
     )
-    assert summary in texts(shown.at.markdown)
+    assert summary in shown(name).texts("markdown")
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_whistle_response_by_department_and_by_unit(page, raw, name: str) -> None:
-    shown = page(name)
-    case, lang = shown.case, shown.lang
-    shown_tables = tables(shown.at, "group_code_name")  # by department, then by unit
-    # one unit chosen: its calls by department only, no ranking of units
-    assert len(shown_tables) == (1 if case.district else 2)
-    for by, got in zip(("department", "district"), shown_tables, strict=False):
+def test_whistle_response_by_department_and_by_unit(shown, raw, name: str) -> None:
+    case, page = CASES[name], shown(name)
+    lang = case.lang
+    # by department, then by unit; one unit chosen: its calls by department only, no ranking
+    # of units
+    groupings = ["department"] if case.district else ["department", "district"]
+    assert [key for key in page.tables() if key.startswith("whistle_")] == [
+        f"whistle_{by}" for by in groupings
+    ]
+    for by in groupings:
+        got = page.frame(f"whistle_{by}")
         want = expected_whistle(raw, by, case.district, "", case.first, case.last)
         named = whistle_names(raw, by, lang)
         rows = {row["group_code_name"]: row for row in got.iter_rows(named=True)}
@@ -445,24 +422,23 @@ def test_whistle_response_by_department_and_by_unit(page, raw, name: str) -> Non
             (code for code, row in want.items() if row["calls"] >= views.MIN_CALLS),
             key=lambda code: want[code]["within_promise_share"],
         )
-        bars = plotly(shown.at, title)["data"]
+        bars = page.chart(title)["data"]
         assert bars[0]["y"] == [named(code) for code in ranked]
         few = t("rem_whistle_few", lang, n=views.MIN_CALLS,
                 what=t(f"rem_{by}s", lang))  # fmt: skip
-        assert (few in texts(shown.at.caption)) is (len(ranked) < len(want))
+        assert (few in page.texts("caption")) is (len(ranked) < len(want))
 
 
-def test_few_calls_leave_the_ranking_but_stay_in_the_table(page, raw) -> None:
+def test_few_calls_leave_the_ranking_but_stay_in_the_table(shown, raw) -> None:
     """In one unit over 26 weeks some departments have fewer than views.MIN_CALLS calls."""
-    shown = page("unit-26-weeks")
-    case = shown.case
+    case, page = CASES["unit-26-weeks"], shown("unit-26-weeks")
     want = expected_whistle(raw, "department", case.district, "", case.first, case.last)
     few = [code for code, row in want.items() if row["calls"] < views.MIN_CALLS]
     many = [code for code, row in want.items() if row["calls"] >= views.MIN_CALLS]
     assert few and many
     named = whistle_names(raw, "department", "zh")
-    bars = plotly(shown.at, "吹哨报到：部门响应 · 按部门")["data"][0]["y"]
-    shown_in_table = tables(shown.at, "group_code_name")[0]["group_code_name"].to_list()
+    bars = page.chart("吹哨报到：部门响应 · 按部门")["data"][0]["y"]
+    shown_in_table = page.frame("whistle_department")["group_code_name"].to_list()
     for code in few:
         assert named(code) not in bars and named(code) in shown_in_table
     assert sorted(bars) == sorted(named(code) for code in many)
@@ -471,44 +447,27 @@ def test_few_calls_leave_the_ranking_but_stay_in_the_table(page, raw) -> None:
 # ------------------------------------------------------------------ downloads
 
 
-def test_excel_of_the_table_per_place(page, raw) -> None:
-    shown = page("unit-26-weeks")
-    case = shown.case
-    book = openpyxl.load_workbook(
-        io.BytesIO(download(shown.at, shown.media, "remediation_table_xlsx"))
-    )
-    sheet = book.active
-    cells = list(sheet.iter_rows(values_only=True))
-    assert cells[0][0] == "整改 · 各地整改情况"
-    top = cells.index(next(row for row in cells[1:] if row[0] is None))
-    block = {row[0]: row[1] for row in cells[1:top]}
+def test_excel_of_the_table_per_place(shown) -> None:
+    """The Excel and CSV files hold the rows the table shows (Excel keeps rates as fractions
+    with a percent format; the page shows percent), under the page's filters."""
+    case = CASES["unit-26-weeks"]
+    sheet = assert_exports_match_table(shown("unit-26-weeks"), "remediation_table")
+    assert sheet.title == "整改 · 各地整改情况"
     period = f"{fmt.day(case.first, 'zh')}—{fmt.day(case.last, 'zh')}（26周）"
-    assert block["区县"] == "金水区"
-    assert block["统计时段"] == "近26周"  # the window is one of the filters
-    assert block["统计期"] == period
-    assert block["数据截至"] == "2026年11月29日"
-    assert "导出时间" in block
-    header, *rows = cells[top + 1 :]
-    assert header[:4] == ("地点", "发现", "整改", "队列整改率（%）")
-    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in header)
-    shown_table = table(shown.at, "cohort_rate")
-    assert len(rows) == shown_table.height
-    for row, on_page in zip(rows, shown_table.iter_rows(), strict=True):
-        for value, column, title in zip(row, on_page, header, strict=True):
-            # Excel keeps rates as fractions with a percent format; the page shows percent
-            scale = 100 if title.endswith("（%）") else 1
-            assert close(None if value is None else value * scale, column), title
+    assert sheet.about["区县"] == "金水区"
+    assert sheet.about["统计时段"] == "近26周"  # the window is one of the filters
+    assert sheet.about["统计期"] == period
+    assert sheet.about["数据截至"] == "2026年11月29日"
+    assert "导出时间" in sheet.about
+    assert sheet.headers[:4] == ["地点", "发现", "整改", "队列整改率（%）"]
 
 
-def test_csv_of_the_table_per_place(page, raw) -> None:
-    shown = page("unit-26-weeks")
-    data = download(shown.at, shown.media, "remediation_table_csv")
-    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads it as UTF-8
-    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+def test_csv_of_the_table_per_place(shown, raw) -> None:
+    header, *rows = read_csv(shown("unit-26-weeks").download("remediation_table_csv"))
     rates = {"队列整改率（%）": "cohort_rate", "累计整改率（%）": "cumulative_rate",
              "按期整改率（%）": "on_time_rate", "重大隐患整改率（%）": "major_cohort_rate"}  # fmt: skip
     assert set(rates) <= set(header)
-    want = places(raw, shown.case)
+    want = places(raw, CASES["unit-26-weeks"])
     for row, expected in zip(rows, want.values(), strict=True):
         for title, figure in rates.items():
             value = row[header.index(title)]
@@ -518,27 +477,25 @@ def test_csv_of_the_table_per_place(page, raw) -> None:
                 assert float(value) == round(expected[figure] * 100, 1), title
 
 
-def test_excel_of_a_street_names_the_street(page, raw) -> None:
+def test_excel_of_a_street_names_the_street(shown, raw) -> None:
     """The follow-up list of one street is that street's: its file says so."""
-    shown = page("street-older-english")
-    data = download(shown.at, shown.media, "supervision_table_xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    block = {row[0]: row[1] for row in sheet.iter_rows(max_row=8, values_only=True) if row[0]}
-    street = place_names(raw, "street")[shown.case.street]
-    assert block[t("rem_street", "en")] == street
-    assert block[t("rem_window", "en")] == "last 26 weeks"
+    sheet = read_excel(shown("street-older-english").download("supervision_table_xlsx"))
+    street = place_names(raw, "street")[CASES["street-older-english"].street]
+    assert sheet.about[t("rem_street", "en")] == street
+    assert sheet.about[t("rem_window", "en")] == "last 26 weeks"
 
 
 # ------------------------------------------------------------------ links
 
 
-def test_a_bad_window_in_the_link_falls_back_and_is_quoted_safely(data_root: Path) -> None:
+def test_a_bad_window_in_the_link_falls_back_and_is_quoted_safely(
+    open_page: Callable[..., Opened],
+) -> None:
     bad = "`x`[点我](https://example.org/x) ![图](https://example.org/i.png) and more words"
-    with serving(data_root):
-        at = open_page("remediation", window=bad)
-    assert at.selectbox(key="window").value == "13"
-    assert "（13周）" in at.caption[0].value
-    (warning,) = texts(at.warning)
+    page = open_page("remediation", window=bad)
+    assert page.at.selectbox(key="window").value == "13"
+    assert "（13周）" in page.texts("caption")[0]
+    (warning,) = page.texts("warning")
     prefix = t("bad_choice", "zh") + " "
     assert warning.startswith(prefix)
     quoted = warning.removeprefix(prefix)
@@ -546,15 +503,12 @@ def test_a_bad_window_in_the_link_falls_back_and_is_quoted_safely(data_root: Pat
     # the text as it is, never a link or an image
     assert quoted == "`" + bad[:40].replace("`", "'") + "…`"
     assert quoted.count("`") == 2
-    assert at.query_params["window"] == "13"
+    assert page.at.query_params["window"] == "13"
 
 
-def test_english_whistle_tables_download_as_excel(page) -> None:
+def test_english_whistle_tables_download_as_excel(shown) -> None:
     """An English table title may hold characters Excel refuses in a sheet name ('Whistle calls:
     …'); the file still opens, titled in full on its first row."""
-    shown = page("street-older-english")
-    data = download(shown.at, shown.media, "whistle_department_xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet.title == "Whistle calls how departments r"
-    title = "Remediation · Whistle calls: how departments respond · By department"
-    assert sheet["A1"].value == title
+    sheet = read_excel(shown("street-older-english").download("whistle_department_xlsx"))
+    assert sheet.name == "Whistle calls how departments r"
+    assert sheet.title == "Remediation · Whistle calls: how departments respond · By department"

@@ -18,7 +18,14 @@ from typing import Any
 import h3
 import polars as pl
 import pytest
-from conftest import AS_OF, Opened, assert_exports_match_table, communities_in, shown_count
+from conftest import (
+    AS_OF,
+    Opened,
+    View,
+    assert_exports_match_table,
+    communities_in,
+    shown_count,
+)
 
 from safetynet.analytics.metrics import RISK_CLASSES, risk_class
 from safetynet.app.labels import t
@@ -33,13 +40,11 @@ BAD_PLACE = "[点我](https://example.com/x) **粗体** `code` " + "长" * 30
 
 
 @dataclass(frozen=True)
-class Case:
-    """One way the page is opened: the sidebar's unit, week and language, and the page's own
+class Case(View):
+    """One way the page is opened: the sidebar's unit, language and week, and the page's own
     choices in the link."""
 
-    district: str  # "" for the whole city
     week: date  # Monday
-    lang: str
     own: dict[str, str] = field(default_factory=dict)
     pick_community: bool = False  # open with ?place= one of the unit's communities
 
@@ -56,14 +61,14 @@ class Case:
         return min(last, AS_OF)
 
     @property
-    def names(self) -> str:
-        return "name_zh" if self.lang == "zh" else "name_en"
+    def params(self) -> dict[str, str]:
+        return super().params | {"week": week_key(self.week)} | self.own
 
 
 CASES = {
-    "city": Case("", LATEST, "zh"),
-    "unit": Case(UNIT, OLDER, "en", pick_community=True),
-    "unit_zh": Case(UNIT, LATEST, "zh", {"place": BAD_PLACE, "hexes": "False"}),
+    "city": Case("", "zh", LATEST),
+    "unit": Case(UNIT, "en", OLDER, pick_community=True),
+    "unit_zh": Case(UNIT, "zh", LATEST, {"place": BAD_PLACE, "hexes": "False"}),
 }
 WITH_HEXES = ["city", "unit"]
 
@@ -92,12 +97,8 @@ def shown(open_page: Callable[..., Opened], community: dict[str, Any]) -> Callab
 
     def get(name: str) -> Opened:
         case = CASES[name]
-        link = {"lang": case.lang, "week": week_key(case.week), **case.own}
-        if case.district:
-            link["district"] = case.district
-        if case.pick_community:
-            link["place"] = community["community_code"]
-        return open_page("risk", **link)
+        picked = {"place": community["community_code"]} if case.pick_community else {}
+        return open_page("risk", **(case.params | picked))
 
     return get
 
@@ -208,8 +209,8 @@ def test_classes_are_those_of_the_scores_on_the_map(shown, raw, name: str) -> No
         if case.lang == "zh"
         else r"High or very high risk: (\S+) communities, (\S+) residents\."
     )
-    (said,) = [m for m in page.at.markdown if sentence.fullmatch(m.value)]
-    n, people = sentence.fullmatch(said.value).groups()
+    (said,) = [m for m in page.texts("markdown") if sentence.fullmatch(m)]
+    n, people = sentence.fullmatch(said).groups()
     assert shown_count(n)[0] == sum(counts[c] for c in high)
     value, off = shown_count(people)
     assert value == pytest.approx(sum(residents[c] for c in high), abs=off)
@@ -220,8 +221,8 @@ def test_city_sentence_counts_the_high_classes_of_the_chart(shown) -> None:
     rows = spread(page, "zh")
     high = [rows[c.zh] for c in RISK_CLASSES[3:]]
     found = [
-        re.fullmatch(r"高及以上风险：(\S+)个社区（村），(\S+)常住人口。", m.value)
-        for m in page.at.markdown
+        re.fullmatch(r"高及以上风险：(\S+)个社区（村），(\S+)常住人口。", m)
+        for m in page.texts("markdown")
     ]
     (said,) = [m for m in found if m]
     assert shown_count(said.group(1))[0] == sum(r["communities"] for r in high) > 0
@@ -327,7 +328,7 @@ def test_heatmap_counts_the_raw_open_hazards_per_category_and_place(shown, raw, 
 def test_top_table_lists_the_riskiest_communities_with_raw_counts(shown, raw, name: str) -> None:
     case = CASES[name]
     page = shown(name)
-    top = pl.from_pandas(page.table("risk_top").value)
+    top = page.frame("risk_top")
     places = communities_in(raw, case.district)
     assert top.height == min(TOP, places.height)
     assert top["rank"].to_list() == list(range(1, top.height + 1))
@@ -386,7 +387,7 @@ def test_a_linked_community_shows_its_own_figures(shown, community: dict[str, An
     score, cls = dot_scores(page, case.lang)[code]
     assert risk == f"{score:.2f}"  # the same score as its dot on the map
     assert cls == class_name(score, case.lang)
-    assert f"Risk class: {cls}" in " ".join(m.value for m in page.at.markdown)
+    assert f"Risk class: {cls}" in " ".join(page.texts("markdown"))
     # its trend reads the same values in the chosen month (October, a whole month)
     trend = page.chart(f"{name} · {t('risk_trend_title', 'en')}")
     month = case.sunday.replace(day=1).isoformat()
@@ -408,11 +409,11 @@ def test_a_place_that_is_no_option_falls_back_and_is_quoted_safely(shown, raw) -
     assert page.at.selectbox(key="place").value == UNIT
     assert page.at.query_params["place"] == UNIT
     assert f"{unit} · 综合风险" in page.metrics()
-    (warning,) = page.at.warning
+    (warning,) = page.texts("warning")
     cut = BAD_PLACE[:40].replace("`", "'")
     # one code span, so Markdown renders no link, bold or code from the URL; cut at 40
-    assert warning.value.endswith(f"`{cut}…`")
-    assert warning.value.count("`") == 2
+    assert warning.endswith(f"`{cut}…`")
+    assert warning.count("`") == 2
 
 
 # --- months without a risk index --------------------------------------------------------------------
@@ -421,7 +422,7 @@ def test_a_place_that_is_no_option_falls_back_and_is_quoted_safely(shown, raw) -
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_week_before_the_risk_months_says_why_it_is_empty(open_page, lang: str) -> None:
     page = open_page("risk", week="2024-W40", lang=lang)  # September 2024: 26 months back
-    assert [i.value for i in page.at.info] == [t("no_risk", lang)]
-    assert page.at.title[0].value == ("郑州市 · 风险" if lang == "zh" else "Zhengzhou · Risk")
+    assert page.texts("info") == [t("no_risk", lang)]
+    assert page.texts("title")[0] == ("郑州市 · 风险" if lang == "zh" else "Zhengzhou · Risk")
     assert not page.at.get("plotly_chart") and not page.at.get("deck_gl_json_chart")
-    assert not page.at.dataframe
+    assert not page.tables()
