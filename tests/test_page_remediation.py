@@ -197,10 +197,11 @@ def test_counts_and_days_to_rectify_match_the_raw_files(shown, raw, name: str) -
     assert helps[t("rem_carried", lang)] == t("rem_carried_help", lang, year=year)
     of = t("rem_supervised_of", lang, n=fmt.count(want["supervised_overdue"], lang))
     assert of in page.texts("caption")
-    days = t(
-        "rem_days_value", lang, median=want["rectify_days_median"], p90=want["rectify_days_p90"]
-    )
-    assert metrics[t("rem_days", lang)] == days
+    for key, figure in (
+        ("rem_days_median", "rectify_days_median"),
+        ("rem_days_p90", "rectify_days_p90"),
+    ):
+        assert metrics[t(key, lang)] == t("rem_days_value", lang, n=want[figure]), key
 
 
 def test_hazards_carried_over_from_last_year_are_counted(shown, raw) -> None:
