@@ -3,7 +3,7 @@ behind it (category × unit), and, for any place, why it scores as it does and h
 
 import streamlit as st
 
-from safetynet.app import colours, fmt, maps, ui, views
+from safetynet.app import colours, escape, fmt, maps, ui, views
 from safetynet.app.charts import risk as charts
 from safetynet.app.export import About, Col
 from safetynet.app.labels import t
@@ -51,7 +51,7 @@ else:
     left, *dims = st.columns([2, 1, 1, 1])
     with left:
         st.metric(
-            f"{options[place]} · {t('risk_score', lang)}",
+            f"{escape.markdown(options[place])} · {t('risk_score', lang)}",
             f"{chosen['risk']:.2f}",
             help=t("risk_score_help", lang),
         )

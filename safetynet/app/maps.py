@@ -21,6 +21,7 @@ from shapely import unary_union
 from shapely.geometry import shape
 
 from safetynet.app.colours import RISK_COLOUR, Classes, rgb
+from safetynet.app.escape import markup
 
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 # The map's height, and the box its places are fitted into (less a margin), in pixels: a desktop
@@ -89,14 +90,14 @@ def units_layer(
             {
                 "polygon": r,
                 "code": code,
-                "name": name,
+                "name": markup(name),  # the tooltip is HTML; tips are our own words
                 "value": tips.get(code, ""),
                 "fill": fill,
                 "width": 3 if code == selected else 1,
             }
             for r in rings
         ]
-        labels.append({"position": list(label_at), "name": name})
+        labels.append({"position": list(label_at), "text": name})  # drawn as text, not HTML
     areas = pdk.Layer(
         "PolygonLayer",
         polygons,
@@ -118,11 +119,11 @@ def text_layer(labels: list[dict]) -> pdk.Layer:
         labels,
         id="labels",
         get_position="position",
-        get_text="name",
+        get_text="text",
         get_size=13,
         get_color=[25, 25, 25],
         font_family=pdk.types.String(FONT),
-        character_set=pdk.types.String("".join(sorted({c for x in labels for c in x["name"]}))),
+        character_set=pdk.types.String("".join(sorted({c for x in labels for c in x["text"]}))),
     )
 
 
@@ -231,7 +232,7 @@ def risk_map(
         {
             "position": [lon, lat],
             "code": code,
-            "name": name,
+            "name": markup(name),
             "value": tip,
             "fill": rgb(RISK_COLOUR[cls], 230),
         }

@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from safetynet.analytics.metrics import RISK_CLASS_BOUNDS, RISK_CLASSES
-from safetynet.app import export, fmt, link, navigation, views
+from safetynet.app import escape, export, fmt, link, navigation, views
 from safetynet.app.colours import Classes
 from safetynet.app.export import About, Col
 from safetynet.app.labels import LANGS, Figure, t
@@ -135,7 +135,7 @@ def place_name(view: View) -> str:
 
 def header(view: View, page_key: str, period: str | None = None) -> None:
     """The page title (place · page) and the period it shows."""
-    st.title(f"{place_name(view)} · {t(page_key, view.lang)}")
+    st.title(f"{escape.markdown(place_name(view))} · {t(page_key, view.lang)}")
     st.caption(labelled("period", period or view.period, view.lang))
 
 
@@ -317,7 +317,7 @@ def inside_sentence(inside: views.Inside, unit: str, topic: str, lang: str) -> s
     return t(
         "inside_unit_sentence",
         lang,
-        unit=unit,
+        unit=escape.markdown(unit),
         topic=topic,
         gini=f"{inside.gini:.3f}",
         between=part(inside.theil.between),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from safetynet.app.escape import markup
 from safetynet.app.maps import FONT
 
 GRID = "#E5E8EE"
@@ -77,7 +78,8 @@ def layout(
 ) -> go.Figure:
     """Title (what), subtitle (unit, period, as-of date), fonts, margins, white ground; the legend,
     when there is one, between the subtitle and the plot, where it cannot meet an axis."""
-    title, subtitle = wrap(title, TITLE_UNITS), wrap(subtitle, SUBTITLE_UNITS)
+    # A title may hold a place's name from the data: plotly would read <a>, <img> in it as markup.
+    title, subtitle = wrap(markup(title), TITLE_UNITS), wrap(subtitle, SUBTITLE_UNITS)
     header = 14 + 20 * (title.count("<br>") + 1) + 15 * (subtitle.count("<br>") + 1)
     key = 22 * legend_rows(fig) + 12 if legend else 12
     fig.update_layout(

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from safetynet.app.charts.base import date_axis, layout
 from safetynet.app.colours import ACCENT, SEQUENTIAL
+from safetynet.app.escape import markup
 
 
 def ranking(
@@ -28,7 +29,7 @@ def ranking(
     fig = go.Figure(
         go.Bar(
             x=list(values),
-            y=list(names),
+            y=[markup(n) for n in names],  # places' names from the data
             orientation="h",
             marker_color=list(colours),
             marker_line={"color": "#8A8FA0", "width": 0.5},
@@ -45,7 +46,7 @@ def ranking(
         fig.add_vline(
             x=value,
             line={"dash": dash, "color": "#3A3F4B", "width": 1.2},
-            annotation_text=text,
+            annotation_text=markup(text),
             annotation_position="top",
         )
     return layout(fig, title, subtitle, height=max(320, 26 * len(names) + 110))
@@ -102,7 +103,7 @@ def bars_side_by_side(
         [
             go.Bar(
                 x=list(values),
-                y=list(places),
+                y=[markup(p) for p in places],
                 orientation="h",
                 name=name,
                 marker_color=colour,
@@ -138,8 +139,8 @@ def matrix(
     fig = go.Figure(
         go.Heatmap(
             z=[list(r) for r in z],
-            x=list(columns),
-            y=list(rows),
+            x=[markup(c) for c in columns],
+            y=[markup(r) for r in rows],
             colorscale=[[i / (len(scale) - 1), c] for i, c in enumerate(scale)],
             text=[list(r) for r in texts],
             texttemplate="%{text}",
