@@ -34,14 +34,17 @@ shown = partial(fmt.number, lang=lang)
 inside_unit = bool(view.district) and about["level"] == "community"
 
 # --- how unequal, and where the gap lies ---------------------------------------------------------
-city = t("city_name", lang) + " · " if inside_unit else ""  # the headline stays the city's
-gini, theil, between, within = ui.cells(4)
-gini.metric(city + t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
-theil.metric(city + t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
-if about["between_share"] is not None:
-    between.metric(t("between_share", lang), fmt.rate(about["between_share"], 0))
-    within.metric(t("within_share", lang), fmt.rate(1 - about["between_share"], 0))
-st.info(about[f"sentence_{lang}"], icon=":material/lightbulb:")
+if about["gini"] is None:  # nothing of it anywhere, or no residents: nothing to compare
+    ui.empty(t("no_imbalance", lang, topic=topic))
+else:
+    city = t("city_name", lang) + " · " if inside_unit else ""  # the headline stays the city's
+    gini, theil, between, within = ui.cells(4)
+    gini.metric(city + t("gini", lang), f"{about['gini']:.3f}", help=t("gini_help", lang))
+    theil.metric(city + t("theil", lang), f"{about['theil']:.3f}", help=t("theil_help", lang))
+    if about["between_share"] is not None:
+        between.metric(t("between_share", lang), fmt.rate(about["between_share"], 0))
+        within.metric(t("within_share", lang), fmt.rate(1 - about["between_share"], 0))
+    st.info(about[f"sentence_{lang}"], icon=":material/lightbulb:")
 
 if inside_unit:
     bars = views.imbalance_communities(indicator, view.district)
@@ -62,7 +65,11 @@ if inside_unit:
 else:
     bars = views.imbalance_districts(indicator)
     points = views.imbalance_lorenz(indicator)
-    curve = (points["population_share"].to_list(), points["resource_share"].to_list())
+    curve = (
+        (points["population_share"].to_list(), points["resource_share"].to_list())
+        if points.height
+        else None
+    )
     compared = t(
         "lorenz_units", lang, n=about["units"], level=t(f"level_units_{about['level']}", lang)
     )
@@ -71,20 +78,23 @@ else:
 
 left, right = st.columns([3, 2])
 with left:
-    classes = colours.classes(bars["value"].to_list(), "down")
-    lowest = bars.head(views.TOP)
-    st.plotly_chart(
-        common.ranking(
-            lowest[names].to_list(),
-            lowest["value"].to_list(),
-            [classes.colour(v) for v in lowest["value"]],
-            [shown(v) for v in lowest["value"]],
-            title,
-            ui.chart_note(view, period, unit, sep="<br>"),
-            references=ui.reference_lines(bars.row(0, named=True), inside_unit, shown, lang),
-        ),
-        width="stretch",
-    )
+    if bars.is_empty():
+        ui.empty(t("no_values", lang, topic=topic))
+    else:
+        classes = colours.classes(bars["value"].to_list(), "down")
+        lowest = bars.head(views.TOP)
+        st.plotly_chart(
+            common.ranking(
+                lowest[names].to_list(),
+                lowest["value"].to_list(),
+                [classes.colour(v) for v in lowest["value"]],
+                [shown(v) for v in lowest["value"]],
+                title,
+                ui.chart_note(view, period, unit, sep="<br>"),
+                references=ui.reference_lines(bars.row(0, named=True), inside_unit, shown, lang),
+            ),
+            width="stretch",
+        )
 with right:
     if curve is not None:
         st.plotly_chart(

@@ -21,6 +21,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Among {unit}'s communities the Gini coefficient of {topic} is {gini}; {between} of the "
         "imbalance lies between its streets, the rest ({within}) inside them.",
     ),
+    "no_imbalance": (
+        "{topic}：全市没有可比较的数据（均为0或没有人口），无法计算不均衡程度。",
+        "{topic}: nothing to compare across the city (zero everywhere, or no residents).",
+    ),
+    "no_values": ("{topic}：没有数据。", "{topic}: no data."),
     "no_inside": (
         "该区县内没有可比较的数据（人口为0或该指标全部为0）。",
         "This unit has nothing to compare (no residents, or the indicator is zero everywhere).",
