@@ -28,4 +28,4 @@ def markdown(text: str) -> str:
 
 def markup(text: str) -> str:
     """text shown as itself in plotly's titles and labels and in deck.gl's HTML tooltips."""
-    return html.escape(text, quote=True)
+    return html.escape(text, quote=False)  # text, never an attribute: quotes may stay
