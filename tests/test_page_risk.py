@@ -281,7 +281,7 @@ def test_hexagons_sum_the_open_hazards_of_the_weeks_sunday(shown, raw, name: str
     known = set(raw["communities"].select("lon", "lat").iter_rows())
     assert {tuple(dot["position"]) for dot in dots} <= known
     labels = layer(deck, "TextLayer")["data"]
-    assert {item["name"] for item in labels} <= set(raw["districts"][case.names])
+    assert {item["text"] for item in labels} <= set(raw["districts"][case.names])
     assert not set(strings_in(deck)) & set(raw["hazards"]["hazard_id"])
 
 
