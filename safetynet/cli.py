@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -13,7 +14,8 @@ from pathlib import Path
 from safetynet.demo.facts import SCALES
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, fingerprint, generate
 from safetynet.warehouse import store
-from safetynet.warehouse.checks import BuildError
+from safetynet.warehouse.checks import BuildError, failure, one_line
+from safetynet.warehouse.manifest import DEMO
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -26,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         served = store.current()
         print(f"build failed; nothing changed.\n{error}", file=sys.stderr)
         print(f"still serving: {served.name if served else 'no warehouse yet'}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the disk or a folder, outside a build (generate, info)
+        print(f"failed: {one_line(error)}", file=sys.stderr)
         return 2
 
 
@@ -48,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="generate the demo city and build from it"
     )
     _demo_options(build)
+    build.add_argument(
+        "--no-wait", action="store_true", help="fail at once if another build is running"
+    )
     build.set_defaults(run=_build)
 
     info = sub.add_parser("info", help="print, as JSON, what the served warehouse holds")
@@ -89,7 +97,7 @@ def _build(args: argparse.Namespace) -> int:
         print("give either RAW_DIR or --demo", file=sys.stderr)
         return 2
     raw_dir = args.raw_dir or demo_raw(args.scale, args.seed, args.as_of or DEFAULT_AS_OF)
-    version = build(raw_dir, as_of=None if args.demo else args.as_of)
+    version = build(raw_dir, as_of=None if args.demo else args.as_of, wait=not args.no_wait)
     print(f"serving {version.name}")
     return 0
 
@@ -99,8 +107,19 @@ def demo_raw(scale: str, seed: int, as_of: date) -> Path:
     name carries the generator's fingerprint, so a changed generator writes a new one)."""
     name = f"demo-{scale}-{seed}-{as_of.isoformat()}-{fingerprint()}"
     raw_dir = store.data_dir() / "raw" / name
-    if not (raw_dir / "_demo.json").exists():
-        generate(raw_dir, scale, seed, as_of)
+    if (raw_dir / DEMO).exists():
+        return raw_dir
+    # Generated aside and renamed, so two first builds at once never write one folder.
+    aside = raw_dir.with_name(f".{name}.{os.getpid()}")
+    try:
+        generate(aside, scale, seed, as_of)
+        aside.rename(raw_dir)
+    except OSError as error:
+        if raw_dir.exists():  # the other build finished first: its folder is the same
+            return raw_dir
+        raise failure(f"demo {scale}", f"could not be generated ({one_line(error)})") from None
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
     return raw_dir
 
 

@@ -8,6 +8,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from test_checks import (
+    damaged_page,
+    invalid_utf8,
+    malformed_manifest,
+    pipe_instead_of_file,
+    ten_million_characters,
+)
 
 from safetynet.build import build
 from safetynet.cli import main
@@ -148,7 +155,7 @@ def test_publish_in_order_keeps_at_most_keep(tmp_path: Path) -> None:
         left = [p.name for p in _warehouses(root)]
         assert left == names[max(0, k - store.KEEP) : k]
         assert store.current(root).name == name
-    assert not (root / store.POINTER).with_suffix(".tmp").exists()
+    assert not (root / f"{store.POINTER}.tmp").exists()
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -203,3 +210,47 @@ def test_cli_info_without_a_warehouse(tmp_path: Path, monkeypatch, capsys) -> No
     monkeypatch.setenv("SAFETYNET_DATA", str(tmp_path / "empty"))
     assert main(["info"]) == 1
     assert "no warehouse yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "breaker",
+    [damaged_page, invalid_utf8, pipe_instead_of_file, ten_million_characters, malformed_manifest],
+    ids=lambda b: b.__name__,
+)
+def test_cli_bad_file_is_one_line_and_exit_2(
+    data_root: Path, small_raw: Path, tmp_path: Path, monkeypatch, capsys, breaker
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(data_root / "warehouse", data / "warehouse")
+    monkeypatch.setenv("SAFETYNET_DATA", str(data))
+    before, files = store.current(), _files(data / "warehouse")
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    broken = breaker(raw)
+
+    assert main(["build", str(raw)]) == 2
+    err = capsys.readouterr().err
+    lines = err[err.index("build failed") :].splitlines()  # after the progress bar
+    assert lines[0] == "build failed; nothing changed."
+    assert len(lines) == 3 and lines[1].startswith(broken.file) and broken.what in lines[1]
+    assert len(lines[1]) < 500
+    assert lines[2] == f"still serving: {before.name}"
+    assert store.current() == before and _files(data / "warehouse") == files
+
+
+def test_cli_unreadable_folder(small_raw: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """A folder we may not list (as root every folder is readable, so the listing is made to
+    fail the way it fails for anyone else)."""
+    monkeypatch.setenv("SAFETYNET_DATA", str(tmp_path / "data"))
+    listing = Path.iterdir
+
+    def refused(path: Path):
+        if path == small_raw:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    assert main(["build", str(small_raw)]) == 2
+    err = capsys.readouterr().err
+    assert f"{small_raw.name}/: cannot be read ([Errno 13] Permission denied" in err
+    assert "Traceback" not in err and store.current() is None

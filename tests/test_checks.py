@@ -7,6 +7,7 @@ row number of the broken row in that file.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from safetynet.build import build
-from safetynet.warehouse import store
+from safetynet.warehouse import runner, store
 from safetynet.warehouse.checks import BuildError
 
 
@@ -52,6 +55,7 @@ class Broken:
     what: str  # a phrase the problem's description must contain
     rows: tuple[int, ...] = ()  # 1-based row numbers the message must name
     count: int | None = None  # offending rows the check must count
+    also: str = ""  # more the line must say
 
 
 Breaker = Callable[[Path], Broken]
@@ -236,7 +240,137 @@ def major_without_supervision(raw: Path) -> Broken:
     return Broken("hazards.parquet", "supervision_level", "supervision level", (i + 1,), 1)
 
 
+# --- data that reads as its type but cannot be right ----------------------------------------
+
+
+def _as_export(raw: Path) -> None:
+    """No demo manifest: the as-of date comes from the data, as for a real export."""
+    (raw / "_demo.json").unlink()
+
+
+def typo_year_2099(raw: Path) -> Broken:
+    _as_export(raw)
+    drills = _read(raw, "drills")
+    i = 250
+    _write(raw, "drills", _set(drills, "held_date", i, date(2099, 6, 1)))
+    # The as-of date stays where the bulk of the data is; the typo is named.
+    return Broken("drills.parquet", "held_date", "after the as-of date 2026-11-29", (i + 1,), 1)
+
+
+def year_one(raw: Path) -> Broken:
+    _as_export(raw)
+    hazards = _read(raw, "hazards")
+    i = hazards.height // 3
+    _write(raw, "hazards", _set(hazards, "found_date", i, date(1, 1, 1)))
+    return Broken("hazards.parquet", "found_date", "more than 10 years before", (i + 1,), 1)
+
+
+def deadline_far_ahead(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = hazards.height - 3
+    _write(raw, "hazards", _set(hazards, "deadline", i, date(2099, 1, 1)))
+    return Broken("hazards.parquet", "deadline", "more than 2 years after", (i + 1,), 1)
+
+
+def no_hazards(raw: Path) -> Broken:
+    _write(raw, "hazards", _read(raw, "hazards").head(0))
+    return Broken("hazards.parquet", "", "has no rows")
+
+
+def no_inspections(raw: Path) -> Broken:
+    _write(raw, "inspections", _read(raw, "inspections").head(0))
+    return Broken("inspections.parquet", "", "has no rows")
+
+
+def infinite_coordinate(raw: Path) -> Broken:
+    comms = _read(raw, "communities")
+    i = 30
+    _write(raw, "communities", _set(comms, "lon", i, float("inf")))
+    return Broken("communities.parquet", "lon", "infinite values", (i + 1,), 1)
+
+
+def coordinate_outside_the_city(raw: Path) -> Broken:
+    shelters = _read(raw, "shelters")
+    i = 3
+    _write(raw, "shelters", _set(shelters, "lat", i, 3.475))  # a digit lost from 34.75
+    return Broken("shelters.parquet", "lat", "values outside 34.0–35.2", (i + 1,), 1)
+
+
+def fractional_count(raw: Path) -> Broken:
+    grids = _read(raw, "grids").with_columns(pl.col("workers").cast(pl.Float64))
+    i = 77
+    _write(raw, "grids", _set(grids, "workers", i, 2.5))
+    return Broken("grids.parquet", "workers", "fractions where a whole number", (i + 1,), 1)
+
+
+# --- files the reader chokes on -------------------------------------------------------------
+
+
+def damaged_page(raw: Path) -> Broken:
+    path = raw / "hazards.parquet"
+    column = pq.ParquetFile(path).metadata.row_group(0).column(0)  # hazard_id's first pages
+    with path.open("r+b") as f:
+        f.seek(column.data_page_offset + column.total_compressed_size // 2)
+        f.write(bytes(range(256)) * 8)
+    return Broken("hazards.parquet", "hazard_id", "cannot be read")
+
+
+def invalid_utf8(raw: Path) -> Broken:
+    table = pq.read_table(raw / "communities.parquet")
+    names = [n.encode() for n in table.column("name_zh").to_pylist()]
+    names[5] = b"\xff\xfe"
+    broken = pa.array(names, pa.binary()).view(pa.string())
+    index = table.schema.get_field_index("name_zh")
+    pq.write_table(table.set_column(index, "name_zh", broken), raw / "communities.parquet")
+    return Broken("communities.parquet", "name_zh", "not valid UTF8")
+
+
+def pipe_instead_of_file(raw: Path) -> Broken:
+    (raw / "hazards.parquet").unlink()
+    os.mkfifo(raw / "hazards.parquet")  # reading it would block for ever
+    return Broken("hazards.parquet", "", "not a regular file")
+
+
+def ten_million_characters(raw: Path) -> Broken:
+    hazards = _read(raw, "hazards")
+    i = 60
+    _write(raw, "hazards", _set(hazards, "severity", i, "重" * 10_000_000))
+    return Broken("hazards.parquet", "severity", "values other than", (i + 1,), 1,
+                  also="(10,000,000 characters)")  # fmt: skip
+
+
+def malformed_manifest(raw: Path) -> Broken:
+    (raw / "_demo.json").write_text('{"scale": "small", "as_of": ', encoding="utf-8")
+    return Broken("_demo.json", "", "is not valid JSON")
+
+
+def wrong_manifest(raw: Path) -> Broken:
+    (raw / "_demo.json").write_text('{"scale": "small", "seed": 1, "as_of": "2026-13-45"}')
+    return Broken("_demo.json", "", '"as_of" is "2026-13-45", not a date written YYYY-MM-DD')
+
+
+def folder_is_a_file(raw: Path) -> Broken:
+    shutil.rmtree(raw)
+    raw.write_text("not a folder")
+    return Broken("raw", "", "is not a folder")
+
+
 BREAKERS: list[Breaker] = [
+    typo_year_2099,
+    year_one,
+    deadline_far_ahead,
+    no_hazards,
+    no_inspections,
+    infinite_coordinate,
+    coordinate_outside_the_city,
+    fractional_count,
+    damaged_page,
+    invalid_utf8,
+    pipe_instead_of_file,
+    ten_million_characters,
+    malformed_manifest,
+    wrong_manifest,
+    folder_is_a_file,
     week_not_monday,
     patrol_row_without_patrol,
     major_without_supervision,
@@ -282,6 +416,59 @@ def test_check_fires_and_says_where(small_raw: Path, tmp_path: Path, breaker: Br
     assert set(broken.rows) <= named_rows, line
     if broken.count is not None:
         assert f"({broken.count} {'row' if broken.count == 1 else 'rows'})" in line
+    assert broken.also in line
+    assert len(str(caught.value)) < 2000  # every value quoted is cut short
     # Nothing was published.
     assert store.current(root) is None
     assert list(root.glob("*.duckdb*")) == []
+
+
+# --- times are Beijing time -------------------------------------------------------------------
+
+TIMES = ("called_at", "arrived_at", "resolved_at")
+
+
+def _aware_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each time written three ways down the column: naive, with +08:00, and in UTC with Z."""
+
+    def written(column: str) -> pl.Expr:
+        local = pl.col(column)
+        utc = local.dt.replace_time_zone("Asia/Shanghai").dt.convert_time_zone("UTC")
+        form = pl.int_range(pl.len()) % 3
+        return (
+            pl.when(form == 0).then(local.dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .when(form == 1).then(local.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00"))
+            .otherwise(utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        )  # fmt: skip
+
+    return frame.with_columns(written(c).alias(c) for c in TIMES)
+
+
+def _aware_instants(frame: pl.DataFrame) -> pl.DataFrame:
+    """Times stored as instants (Parquet's UTC-adjusted timestamps), as many exports do."""
+    return frame.with_columns(
+        pl.col(c).dt.replace_time_zone("Asia/Shanghai").dt.convert_time_zone("UTC") for c in TIMES
+    )
+
+
+@pytest.mark.parametrize("rewrite", [_aware_as_text, _aware_instants])
+def test_times_with_an_offset_land_on_beijing_time(
+    small_raw: Path, tmp_path: Path, rewrite: Callable[[pl.DataFrame], pl.DataFrame]
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(small_raw, raw)
+    calls = _read(raw, "whistle_calls")
+    rewritten = rewrite(calls)
+    assert rewritten.schema["called_at"] != calls.schema["called_at"]
+    _write(raw, "whistle_calls", rewritten)
+
+    version = build(raw, root=tmp_path / "wh", progress=False)
+    con = runner.open_readonly(version.path)
+    try:
+        staged = con.sql(f"SELECT {', '.join(TIMES)} FROM stg_whistle_calls ORDER BY _row").pl()
+        arrival = con.sql("SELECT median(arrival_hours) FROM mart_whistle_call").fetchall()[0][0]
+    finally:
+        con.close()
+    assert staged.equals(calls.select(TIMES))
+    expected = (calls["arrived_at"] - calls["called_at"]).dt.total_seconds().median() / 3600
+    assert arrival == pytest.approx(expected)

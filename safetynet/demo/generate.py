@@ -17,12 +17,12 @@ from safetynet.demo import capacity, events
 from safetynet.demo.facts import SCALES
 from safetynet.demo.places import make_places
 from safetynet.warehouse import schema
+from safetynet.warehouse.manifest import DEMO as MANIFEST
 from safetynet.warehouse.schema import TABLES, Table
 from safetynet.weeks import history_start
 
 DEFAULT_SEED = 20210720  # the day of the "7·20" rainstorm
 DEFAULT_AS_OF = date(2026, 11, 29)  # a Sunday: 2026年第48周 is the latest full week
-MANIFEST = "_demo.json"
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "VARCHAR": pl.String(),
@@ -61,6 +61,15 @@ class _TableWriter:
         else:
             self.writer.close()
 
+    def remove(self) -> None:
+        """Undo: close what is open (its error no longer matters) and delete the file."""
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        except OSError:
+            pass
+        self.path.unlink(missing_ok=True)
+
 
 def generate(
     out_dir: Path,
@@ -85,19 +94,24 @@ def generate(
         capacity.make_capacity(places, spec, seed, start, as_of),
     )
     writers = {t.name: _TableWriter(out_dir, t) for t in TABLES}
-    for name, frame in tqdm(tables, desc=f"demo {scale}", unit=" parts", disable=not progress):
-        writers[name].write(frame)
-    for writer in writers.values():
-        writer.close()
-    counts = {name: w.rows for name, w in writers.items()}
-    manifest = {
-        "scale": scale,
-        "seed": seed,
-        "as_of": as_of.isoformat(),
-        "start": start.isoformat(),
-    }
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return counts
+    try:
+        for name, frame in tqdm(tables, desc=f"demo {scale}", unit=" parts", disable=not progress):
+            writers[name].write(frame)
+        for writer in writers.values():
+            writer.close()
+        manifest = {
+            "scale": scale,
+            "seed": seed,
+            "as_of": as_of.isoformat(),
+            "start": start.isoformat(),
+        }
+        (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except BaseException:  # a full disk, an interrupt: leave no half-written table
+        for writer in writers.values():
+            writer.remove()
+        (out_dir / MANIFEST).unlink(missing_ok=True)
+        raise
+    return {name: w.rows for name, w in writers.items()}
 
 
 def fingerprint() -> str:
@@ -106,9 +120,3 @@ def fingerprint() -> str:
     sources = [*sorted(Path(__file__).parent.glob("*.py")), Path(schema.__file__)]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources))
     return digest.hexdigest()[:10]
-
-
-def demo_manifest(raw_dir: Path) -> dict | None:
-    """What the generator recorded about a raw directory, or None for real data."""
-    path = raw_dir / MANIFEST
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None

@@ -16,6 +16,11 @@ import duckdb
 from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
 
 SAMPLE_ROWS = 5
+QUOTE_CHARS = 40  # a value quoted in a message is cut to this many characters
+LINE_CHARS = 300  # a library's own error text, kept to one line of this length
+FUTURE_YEARS = 2  # how far after the as-of date a deadline may lie
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+INTEGER_TYPES += tuple(f"U{t}" for t in INTEGER_TYPES)
 # Identity-card numbers and mobile numbers: personal data that no raw table may carry.
 PERSONAL_DATA = r"\d{17}[\dXx]|(^|\D)1[3-9]\d{9}($|\D)"
 
@@ -28,9 +33,16 @@ class Problem:
     rows: int
     sample: tuple[dict[str, Any], ...] = ()
 
+    @property
+    def source(self) -> str:
+        """A raw table by its file, a mart as a table, anything else (a manifest, the raw folder,
+        the warehouse folder) by the name it was given."""
+        if self.table in TABLES_BY_NAME:
+            return f"{self.table}.parquet"
+        return f"table {self.table}" if self.table.startswith("mart_") else self.table
+
     def message(self) -> str:
-        source = f"{self.table}.parquet" if self.table in TABLES_BY_NAME else f"table {self.table}"
-        where = f"{source}, column {self.column}" if self.column else source
+        where = f"{self.source}, column {one_line(self.column)}" if self.column else self.source
         examples = "; ".join(_describe(row) for row in self.sample)
         count = f" ({self.rows} {'row' if self.rows == 1 else 'rows'})" if self.rows else ""
         return f"{where}: {self.what}{count}" + (f" — e.g. {examples}" if examples else "")
@@ -43,7 +55,23 @@ def _describe(row: dict[str, Any]) -> str:
 
 def _show(value: Any) -> str:
     """A value as a data team would type it: 2027-01-01, 12, "Hx" for text."""
-    return f'"{value}"' if isinstance(value, str) else str(value)
+    return quoted(value)
+
+
+def quoted(value: Any) -> str:
+    """A value for a message, text in quotes and cut short: a cell of ten million characters
+    must not become a message of ten million characters."""
+    if not isinstance(value, str):
+        return str(value)
+    if len(value) <= QUOTE_CHARS:
+        return f'"{value}"'
+    return f'"{value[:QUOTE_CHARS]}…" ({len(value):,} characters)'
+
+
+def one_line(text: object) -> str:
+    """A library's error text as one short line."""
+    first = str(text).strip().splitlines()[0] if str(text).strip() else type(text).__name__
+    return first if len(first) <= LINE_CHARS else first[:LINE_CHARS] + "…"
 
 
 class BuildError(Exception):
@@ -52,6 +80,11 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(p.message() for p in problems))
+
+
+def failure(where: str, what: str) -> BuildError:
+    """A problem with no table rows behind it: a file, a folder, the disk."""
+    return BuildError([Problem(where, "", what, 0)])
 
 
 @dataclass(frozen=True)
@@ -81,18 +114,50 @@ def raise_if(problems: list[Problem]) -> None:
         raise BuildError(problems)
 
 
+def cast_sql(c: Column, raw_type: str, cast: str = "CAST") -> str:
+    """The column read as its type. A time goes through TIMESTAMPTZ, so one written with an
+    offset (+08:00, Z) or stored as an instant lands on Beijing wall-clock time (the build's
+    time zone), and one written without lands unchanged."""
+    if c.type == "TIMESTAMP" and raw_type != "TIMESTAMP":
+        return f"{cast}({cast}({c.name} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    return f"{cast}({c.name} AS {c.type})"
+
+
 def cast_checks(table: Table, raw_types: dict[str, str]) -> list[Check]:
-    """Values that cannot be read as the column's type (only where the file's type differs)."""
+    """Values that cannot be read as the column's type, and fractions where a count belongs
+    (a cast would round 2.5 workers to 3); only where the file's type differs."""
+    checks = []
+    for c in table.columns:
+        raw_type = raw_types.get(c.name, c.type)
+        if raw_type == c.type:
+            continue
+        checks.append(
+            _raw(table, c, f"values that cannot be read as {c.type}",
+                 f"{cast_sql(c, raw_type, 'TRY_CAST')} IS NULL")
+        )  # fmt: skip
+        if c.type in INTEGER_TYPES and raw_type not in INTEGER_TYPES:
+            number = f"TRY_CAST({c.name} AS DOUBLE)"
+            checks.append(
+                _raw(table, c, "fractions where a whole number belongs",
+                     f"isfinite({number}) AND {number} <> trunc({number})")
+            )  # fmt: skip
+    return checks
+
+
+def _raw(table: Table, c: Column, what: str, bad: str) -> Check:
+    sql = (
+        f"SELECT _row, {c.name} FROM raw_{table.name} "
+        f"WHERE {c.name} IS NOT NULL AND {bad} ORDER BY _row"
+    )
+    return Check(table.name, c.name, what, sql)
+
+
+def empty_tables(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Core tables without a row: such a city has nothing to show, so it is never published."""
     return [
-        Check(
-            table.name,
-            c.name,
-            f"values that cannot be read as {c.type}",
-            f"SELECT _row, {c.name} FROM raw_{table.name} "
-            f"WHERE {c.name} IS NOT NULL AND TRY_CAST({c.name} AS {c.type}) IS NULL ORDER BY _row",
-        )
-        for c in table.columns
-        if raw_types.get(c.name, c.type) != c.type
+        Problem(t.name, "", "has no rows; the dashboard cannot be built without them", 0)
+        for t in TABLES
+        if t.core and not con.sql(f"SELECT count(*) FROM stg_{t.name}").fetchall()[0][0]
     ]
 
 
@@ -130,10 +195,15 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
         )  # fmt: skip
     if c.nonneg:
         checks.append(_where(table, c.name, "negative values", f"{c.name} < 0", (c.name,)))
-    if c.type in ("DATE", "TIMESTAMP") and not c.future_ok:
+    if c.type in ("DATE", "TIMESTAMP"):
+        checks += _date_window(table, c, as_of)
+    if c.type == "DOUBLE":
+        checks.append(_where(table, c.name, "infinite values", f"isinf({c.name})", (c.name,)))
+    if c.bounds:
+        low, high = c.bounds
         checks.append(
-            _where(table, c.name, f"dates after the as-of date {as_of}",
-                   f"CAST({c.name} AS DATE) > $as_of", (c.name,), {"as_of": as_of})
+            _where(table, c.name, f"values outside {low}–{high}",
+                   f"isfinite({c.name}) AND {c.name} NOT BETWEEN {low} AND {high}", (c.name,))
         )  # fmt: skip
     if c.type == "VARCHAR" and c.scan_pii and not (c.pattern or c.values):
         checks.append(
@@ -143,6 +213,26 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
     if c.references:
         checks.append(_reference(table, c))
     return checks
+
+
+def _date_window(table: Table, c: Column, as_of: date) -> list[Check]:
+    """Dates a typo put decades away: the year 0001 or 2099 is refused, not charted."""
+    day = f"CAST({c.name} AS DATE)"
+    params = {"as_of": as_of, "years": c.history_years}
+    early = _where(
+        table, c.name, f"dates more than {c.history_years} years before the as-of date {as_of}",
+        f"{day} < $as_of - to_years($years)", (c.name,), params,
+    )  # fmt: skip
+    if c.future_ok:
+        late = _where(
+            table, c.name, f"dates more than {FUTURE_YEARS} years after the as-of date {as_of}",
+            f"{day} > $as_of + to_years($years)", (c.name,),
+            {"as_of": as_of, "years": FUTURE_YEARS},
+        )  # fmt: skip
+    else:
+        late = _where(table, c.name, f"dates after the as-of date {as_of}",
+                      f"{day} > $as_of", (c.name,), {"as_of": as_of})  # fmt: skip
+    return [early, late]
 
 
 def _empty(c: Column) -> str:

@@ -21,6 +21,8 @@ class Column:
     values: tuple[str, ...] = ()  # allowed keys of an enumeration
     references: str | None = None  # "table.column" this column points to
     future_ok: bool = False  # a date that may lie after the as-of date (a deadline)
+    history_years: int = 10  # how far before the as-of date a date may lie
+    bounds: tuple[float, float] | None = None  # the range a number must lie in (coordinates)
     scan_pii: bool = True  # text searched for ID-card and mobile numbers (not geometry)
 
 
@@ -34,6 +36,7 @@ class Table:
     ordered: tuple[tuple[str, str], ...] = field(default=())
     # (column, what is wrong, SQL condition true for a bad row): rules no flag above expresses.
     rules: tuple[tuple[str, str, str], ...] = field(default=())
+    core: bool = False  # a city without rows here has nothing to show: the build refuses it
 
     @property
     def file(self) -> str:
@@ -104,10 +107,16 @@ def _enum(name: str, values: tuple[str, ...], doc: str, nullable: bool = False) 
     return Column(name, "VARCHAR", doc, nullable=nullable, values=values)
 
 
+# Zhengzhou's box with a margin (the city spans 112.7–114.2 °E, 34.3–34.9 °N): a point outside
+# it is a typo or a swapped pair, not a place the dashboard can show.
+CITY_LON = (112.5, 114.5)
+CITY_LAT = (34.0, 35.2)
+
+
 def _lonlat() -> tuple[Column, Column]:
     return (
-        Column("lon", "DOUBLE", "longitude, degrees, GCJ-02"),
-        Column("lat", "DOUBLE", "latitude, degrees, GCJ-02"),
+        Column("lon", "DOUBLE", "longitude, degrees, GCJ-02", bounds=CITY_LON),
+        Column("lat", "DOUBLE", "latitude, degrees, GCJ-02", bounds=CITY_LAT),
     )
 
 
@@ -131,6 +140,7 @@ TABLES: tuple[Table, ...] = (
                 scan_pii=False,
             ),
         ),
+        core=True,
     ),
     Table(
         "streets",
@@ -142,6 +152,7 @@ TABLES: tuple[Table, ...] = (
             Column("name_zh", "VARCHAR", "name"),
             _enum("kind", ("street", "town", "township"), "街道 / 镇 / 乡"),
         ),
+        core=True,
     ),
     Table(
         "communities",
@@ -160,6 +171,7 @@ TABLES: tuple[Table, ...] = (
             Column("hilly", "BOOLEAN", "in hilly terrain (landslide, mountain-torrent exposure)"),
         ),
         ordered=(("people_65plus", "population"),),
+        core=True,
     ),
     Table(
         "grids",
@@ -181,6 +193,7 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("has_squad", "BOOLEAN", "an emergency squad (应急小队) is assigned"),
         ),
+        core=True,
     ),
     Table(
         "hazards",
@@ -210,6 +223,7 @@ TABLES: tuple[Table, ...] = (
                 "(severity = 'major') <> (supervision_level IS NOT NULL)",
             ),
         ),
+        core=True,
     ),
     Table(
         "inspections",
@@ -231,6 +245,7 @@ TABLES: tuple[Table, ...] = (
                 "patrols < 1",
             ),
         ),
+        core=True,
     ),
     Table(
         "resource_norms",
@@ -275,7 +290,7 @@ TABLES: tuple[Table, ...] = (
             _code("community_code", COMMUNITY_CODE, "home community", "communities.community_code"),
             _enum("team_type", TEAM_TYPES, "专职应急小组 / 应急小队 / 志愿者队 / 专业救援队"),
             _count("members", "members, persons"),
-            Column("founded_date", "DATE", "date founded"),
+            Column("founded_date", "DATE", "date founded", history_years=50),
         ),
     ),
     Table(

@@ -8,7 +8,16 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from safetynet.warehouse.checks import Problem, cast_checks, find_problems, raise_if
+from safetynet.warehouse.checks import (
+    BuildError,
+    Problem,
+    cast_checks,
+    cast_sql,
+    failure,
+    find_problems,
+    one_line,
+    raise_if,
+)
 from safetynet.warehouse.schema import TABLES, Table
 
 # Column names that say a file carries personal data: we keep counts, never people.
@@ -19,16 +28,26 @@ PERSONAL_COLUMN = re.compile(
 
 def file_problems(raw_dir: Path) -> list[Problem]:
     """Missing or unreadable files, missing columns, columns that hold personal data."""
+    if not raw_dir.is_dir():
+        raise failure(raw_dir.name or str(raw_dir), "is not a folder")
+    try:
+        next(raw_dir.iterdir(), None)
+    except OSError as error:
+        raise failure(raw_dir.name + "/", f"cannot be read ({one_line(error)})") from None
     problems = []
     for table in TABLES:
         path = raw_dir / table.file
         if not path.exists():
             problems.append(Problem(table.name, "", f"file missing from {raw_dir.name}/", 0))
             continue
+        if not path.is_file():  # a pipe or a device would block the reader forever
+            problems.append(Problem(table.name, "", "not a regular file", 0))
+            continue
         try:
             names = pq.read_schema(path).names
         except Exception as error:  # pyarrow raises several types for a damaged file
-            problems.append(Problem(table.name, "", f"not a readable Parquet file ({error})", 0))
+            what = f"not a readable Parquet file ({one_line(error)})"
+            problems.append(Problem(table.name, "", what, 0))
             continue
         expected = [c.name for c in table.columns]
         missing = [n for n in expected if n not in names]
@@ -55,13 +74,35 @@ def stage(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
             f"CREATE TEMP VIEW raw_{table.name} AS "
             f"SELECT *, file_row_number + 1 AS _row FROM read_parquet('{_quote(path)}', file_row_number = true)"
         )
-        problems += find_problems(con, cast_checks(table, _raw_types(con, table)))
+        try:
+            problems += find_problems(con, cast_checks(table, _raw_types(con, table)))
+        except duckdb.Error as error:
+            problems.append(_unreadable(con, table, error))
     raise_if(problems)
     for table in TABLES:
-        columns = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in table.columns)
-        con.execute(
-            f"CREATE TABLE stg_{table.name} AS SELECT {columns}, _row FROM raw_{table.name}"
-        )
+        types = _raw_types(con, table)
+        columns = ", ".join(f"{cast_sql(c, types[c.name])} AS {c.name}" for c in table.columns)
+        try:
+            con.execute(
+                f"CREATE TABLE stg_{table.name} AS SELECT {columns}, _row FROM raw_{table.name}"
+            )
+        except duckdb.Error as error:
+            raise BuildError([_unreadable(con, table, error)]) from None
+
+
+def _unreadable(con: duckdb.DuckDBPyConnection, table: Table, error: duckdb.Error) -> Problem:
+    """A file the reader chokes on (a damaged page, text that is not UTF-8), named with the
+    first column that cannot be read on its own, when there is one."""
+    column = next((c.name for c in table.columns if not _readable(con, table, c.name)), "")
+    return Problem(table.name, column, f"cannot be read ({one_line(error)})", 0)
+
+
+def _readable(con: duckdb.DuckDBPyConnection, table: Table, column: str) -> bool:
+    try:
+        con.sql(f"SELECT count(DISTINCT {column}) FROM raw_{table.name}").fetchall()
+    except duckdb.Error:
+        return False
+    return True
 
 
 def _raw_types(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, str]:
