@@ -14,6 +14,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from safetynet.app.labels import t
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LAST_WEEK = date(2026, 11, 23)  # the latest full week before the demo's as-of date
 
@@ -185,3 +187,16 @@ def test_a_running_app_picks_up_a_new_warehouse(small_raw: Path, tmp_path: Path,
     assert "数据截至 2026年10月31日" in captions
     # 31 October 2026 is a Saturday: the latest whole week is the one before, W43.
     assert "2026年第43周" in after.caption[0].value
+
+
+@pytest.mark.parametrize("pointer", [None, "safetynet-20260101T000000000000Z.duckdb"])
+def test_no_warehouse_to_serve_says_how_to_build_one(tmp_path, monkeypatch, pointer) -> None:
+    """Before the first build, or with the served file deleted by hand: a message, no traceback."""
+    root = tmp_path / "warehouse"
+    root.mkdir()
+    if pointer:
+        (root / "CURRENT.json").write_text(f'{{"file": "{pointer}", "built_at": "x"}}')
+    monkeypatch.setenv("SAFETYNET_DATA", str(tmp_path))
+    at = _run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("no_warehouse", "zh")]

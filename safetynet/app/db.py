@@ -22,8 +22,10 @@ class NoWarehouse(RuntimeError):
 
 
 def served() -> store.Version:
+    """The served warehouse; a pointer naming a file that is gone (deleted by hand) counts as
+    none, so the page says how to build one instead of failing to open it."""
     version = store.current()
-    if version is None:
+    if version is None or not version.path.is_file():
         raise NoWarehouse("no warehouse has been built yet: run `safetynet build --demo`")
     return version
 

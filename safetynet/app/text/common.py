@@ -50,8 +50,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Demo data, generated from Zhengzhou's published statistics; not operational data.",
     ),
     "no_warehouse": (
-        "尚未生成数据仓库。请先运行 `safetynet build --demo`。",
-        "No warehouse has been built yet. Run `safetynet build --demo` first.",
+        "没有可用的数据仓库（尚未生成，或其文件已被删除）。请运行 `safetynet build --demo`。",
+        "No warehouse to serve (none built yet, or its file was deleted). Run `safetynet build --demo`.",
     ),
     "bad_week": (
         "链接中的周次无效，已显示最近一周：",
