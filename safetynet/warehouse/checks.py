@@ -7,12 +7,14 @@ row), so whoever fixes the export can find them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import duckdb
 
+from safetynet.warehouse import personal
 from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
 
 SAMPLE_ROWS = 5
@@ -21,8 +23,10 @@ LINE_CHARS = 300  # a library's own error text, kept to one line of this length
 FUTURE_YEARS = 2  # how far after the as-of date a deadline may lie
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
 INTEGER_TYPES += tuple(f"U{t}" for t in INTEGER_TYPES)
-# Identity-card numbers and mobile numbers: personal data that no raw table may carry.
-PERSONAL_DATA = r"\d{17}[\dXx]|(^|\D)1[3-9]\d{9}($|\D)"
+# ID-card and mobile numbers, personal data that no raw table may carry, first picked loosely in
+# SQL: text with 11 digits (of any script) in a row once personal.SEPARATOR is dropped. Only these
+# candidates are read in Python, where personal.find decides (check digit, birth date, run length).
+PERSONAL_DATA = r"\p{Nd}{11}"
 
 
 @dataclass(frozen=True)
@@ -49,28 +53,26 @@ class Problem:
 
 
 def _describe(row: dict[str, Any]) -> str:
-    rest = ", ".join(f"{k}={_show(v)}" for k, v in row.items() if k != "_row")
+    rest = ", ".join(f"{k}={quoted(v)}" for k, v in row.items() if k != "_row")
     return f"row {row['_row']}: {rest}" if "_row" in row else rest
 
 
-def _show(value: Any) -> str:
-    """A value as a data team would type it: 2027-01-01, 12, "Hx" for text."""
-    return quoted(value)
-
-
 def quoted(value: Any) -> str:
-    """A value for a message, text in quotes and cut short: a cell of ten million characters
-    must not become a message of ten million characters."""
+    """A value as a data team would type it (2027-01-01, 12, "Hx" for text), for a message:
+    any ID-card or mobile number masked, so no message repeats one, and text cut short, so a
+    cell of ten million characters does not become a message of ten million characters."""
     if not isinstance(value, str):
-        return str(value)
-    if len(value) <= QUOTE_CHARS:
-        return f'"{value}"'
-    return f'"{value[:QUOTE_CHARS]}…" ({len(value):,} characters)'
+        return personal.mask(str(value))
+    text = personal.mask(value)
+    if len(text) <= QUOTE_CHARS:
+        return f'"{text}"'
+    return f'"{text[:QUOTE_CHARS]}…" ({len(value):,} characters)'
 
 
 def one_line(text: object) -> str:
-    """A library's error text as one short line."""
+    """A library's error text as one short line (masked: it may echo a value)."""
     first = str(text).strip().splitlines()[0] if str(text).strip() else type(text).__name__
+    first = personal.mask(first)
     return first if len(first) <= LINE_CHARS else first[:LINE_CHARS] + "…"
 
 
@@ -94,11 +96,16 @@ class Check:
     what: str
     sql: str  # returns the offending rows, with _row when they come from a file
     params: dict[str, Any] | None = None
+    # Where SQL can only pick candidates: a row offends if this holds of its value in `column`.
+    confirm: Callable[[Any], bool] | None = None
 
 
 def find_problems(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[Problem]:
     problems = []
     for check in checks:
+        if check.confirm:
+            problems += _confirmed(con, check, check.confirm)
+            continue
         rows = con.sql(f"SELECT count(*) FROM ({check.sql})", params=check.params).fetchall()[0][0]
         if rows:
             sample = con.sql(
@@ -107,6 +114,18 @@ def find_problems(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[P
             records = tuple(dict(zip(sample.columns, r, strict=True)) for r in sample.fetchall())
             problems.append(Problem(check.table, check.column, check.what, rows, records))
     return problems
+
+
+def _confirmed(
+    con: duckdb.DuckDBPyConnection, check: Check, confirm: Callable[[Any], bool]
+) -> list[Problem]:
+    """The problem found by a check whose SQL only picks candidates: the rows `confirm` keeps."""
+    candidates = con.sql(check.sql, params=check.params)
+    records = [dict(zip(candidates.columns, r, strict=True)) for r in candidates.fetchall()]
+    hits = [r for r in records if confirm(r[check.column])]
+    if not hits:
+        return []
+    return [Problem(check.table, check.column, check.what, len(hits), tuple(hits[:SAMPLE_ROWS]))]
 
 
 def raise_if(problems: list[Problem]) -> None:
@@ -206,10 +225,12 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
                    f"isfinite({c.name}) AND {c.name} NOT BETWEEN {low} AND {high}", (c.name,))
         )  # fmt: skip
     if c.type == "VARCHAR" and c.scan_pii and not (c.pattern or c.values):
-        checks.append(
-            _where(table, c.name, "what looks like personal data (ID-card or mobile numbers)",
-                   f"regexp_matches({c.name}, $pii)", (c.name,), {"pii": PERSONAL_DATA})
+        candidates = _where(
+            table, c.name, "personal data (ID-card or mobile numbers, shown masked)",
+            f"regexp_matches(regexp_replace({c.name}, $separator, '', 'g'), $pii)", (c.name,),
+            {"separator": personal.SEPARATOR, "pii": PERSONAL_DATA},
         )  # fmt: skip
+        checks.append(replace(candidates, confirm=lambda text: bool(personal.find(text))))
     if c.references:
         checks.append(_reference(table, c))
     return checks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -20,9 +21,25 @@ from safetynet.warehouse.checks import (
 )
 from safetynet.warehouse.schema import TABLES, Table
 
-# Column names that say a file carries personal data: we keep counts, never people.
+# Headers of personal data: a person's name, ID number, phone or address. We keep counts, never
+# people, so an extra column named like this is refused (the schema's own columns are not checked).
+# Matched on the header in lower case with its words joined by _ ("Leader Name", "leaderName" →
+# leader_name): Chinese words anywhere in it, English ones as whole words, so that name_zh,
+# street_name or hotel pass.
 PERSONAL_COLUMN = re.compile(
-    r"姓名|身份证|电话|手机|住址|phone|mobile|id_?card|id_?number|^name$|address", re.I
+    r"""
+      姓名 | 联系人 | 负责人 | 身份证 | 证件号 | 电话 | 手机 | 联系方式 | 住址 | 地址
+    | ^names?$
+    | (?<![a-z])
+      (first|last|given|family|sur|nick|real|user|full
+      |leader|contact|person|owner|manager|head|resident|staff|worker|member|volunteer
+      |director|chief|captain|officer|reporter|caller|applicant|patient|householder
+      )_?names?(?![a-z])
+    | (?<![a-z])
+      (contacts?|phones?|cell_?phones?|mobiles?|tel|telephones?|address(es)?|id_?card|id_?number)
+      (?![a-z])
+    """,
+    re.X,
 )
 
 
@@ -54,10 +71,18 @@ def file_problems(raw_dir: Path) -> list[Problem]:
         if missing:
             problems.append(Problem(table.name, ", ".join(missing), "missing columns", 0))
         for name in names:
-            if name not in expected and PERSONAL_COLUMN.search(name):
+            if name not in expected and PERSONAL_COLUMN.search(_words(name)):
                 what = "looks like personal data; SafetyNet keeps counts only — remove the column"
                 problems.append(Problem(table.name, name, what, 0))
     return problems
+
+
+def _words(header: str) -> str:
+    """A header in lower case with its words joined by _: "Contact Phone", "contactPhone",
+    "CONTACT-PHONE" → contact_phone."""
+    header = unicodedata.normalize("NFKC", header)  # full-width letters too
+    header = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", header)
+    return re.sub(r"[\W_]+", "_", header.lower())
 
 
 def stage(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
