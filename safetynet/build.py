@@ -49,12 +49,15 @@ def build(
 ) -> store.Version:
     """Build a warehouse from raw_dir and make it the one served; returns the new version.
     With wait=False a build finding another one running fails at once instead of waiting."""
+    root = root or store.warehouse_dir()
     try:
         with store.lock(root, wait, on_wait or _say) as folder:
             store.clean(folder)
             return _build_in(folder, raw_dir, as_of, progress)
     except store.Busy as busy:
-        raise failure((root or store.warehouse_dir()).name + "/", str(busy)) from None
+        raise failure(f"{root.name}/", str(busy)) from None
+    except OSError as error:  # the folder itself: cannot be made, locked, cleaned or switched
+        raise failure(f"{root.name}/", f"cannot be written ({one_line(error)})") from None
 
 
 def _say(message: str) -> None:

@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # the disk or a folder, outside a build (generate, info)
         print(f"failed: {one_line(error)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # what was half-written is removed on the way out
+        print("interrupted; nothing changed.", file=sys.stderr)
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -173,3 +173,18 @@ def test_full_disk_during_generation_leaves_no_half_city(tmp_path: Path) -> None
     assert "Traceback" not in err
     assert [line for line in err.splitlines() if line.startswith("failed:")]
     assert list(out.iterdir()) == []
+
+
+def test_a_pointer_that_cannot_be_written_changes_nothing(
+    small_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "wh"
+    before = build(small_raw, root=root, progress=False)
+
+    def full(path: Path) -> store.Version:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "publish", full)
+    with pytest.raises(BuildError, match=r"^wh/: cannot be written \(\[Errno 28\] No space"):
+        build(small_raw, root=root, progress=False)
+    assert store.current(root) == before and _leftovers(root) == []
