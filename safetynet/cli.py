@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from safetynet.briefing.formats import FORMATS, LAYOUTS
 from safetynet.demo.facts import SCALES
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, fingerprint, generate
 from safetynet.warehouse import store
@@ -70,14 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501)
     serve.set_defaults(run=_serve)
 
-    cap = sub.add_parser(
-        "capture", help="save the overview as a PNG briefing (headless Chromium, offline)"
+    brief = sub.add_parser(
+        "briefing",
+        aliases=["capture"],
+        help="capture the weekly briefing (headless Chromium, offline) as PNG, PDF or PowerPoint",
     )
-    cap.add_argument("--out", type=Path, default=None, help="PNG path (default: in this folder)")
-    cap.add_argument("--week", default=None, help="ISO week, e.g. 2026-W48 (default: latest)")
-    cap.add_argument("--district", default=None, help="district code (default: whole city)")
-    cap.add_argument("--lang", choices=("zh", "en"), default="zh")
-    cap.set_defaults(run=_capture)
+    brief.add_argument("--week", default=None, help="ISO week, e.g. 2026-W48 (default: latest)")
+    places = brief.add_mutually_exclusive_group()
+    places.add_argument("--district", default=None, help="a unit's code (default: whole city)")
+    places.add_argument("--all", action="store_true", help="the city and each of its units")
+    brief.add_argument("--format", choices=FORMATS, default="png")
+    brief.add_argument("--layout", choices=sorted(LAYOUTS), default="desktop")
+    brief.add_argument("--lang", choices=("zh", "en"), default="zh")
+    brief.add_argument(
+        "--url", default=None, help="a running dashboard to use (default: start one)"
+    )
+    brief.add_argument("--out", type=Path, required=True, help="folder to write into")
+    brief.set_defaults(run=_briefing)
     return parser
 
 
@@ -146,19 +156,17 @@ def _serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=os.environ.copy())
 
 
-def _capture(args: argparse.Namespace) -> int:
-    from safetynet.briefing.capture import CaptureError, capture  # imports playwright
+def _briefing(args: argparse.Namespace) -> int:
+    from safetynet.briefing.capture import CaptureError  # imports playwright
+    from safetynet.briefing.run import Request, brief
 
-    if store.current() is None:
-        print("no warehouse yet: run `safetynet build --demo`", file=sys.stderr)
-        return 1
-    name = f"briefing-{args.week or 'latest'}-{args.district or 'city'}-{args.lang}.png"
+    request = Request(args.week, args.district, args.all, args.format, args.layout, args.lang)
     try:
-        out = capture(args.out or Path(name), args.week, args.district, args.lang)
+        written = brief(request, args.out, args.url)
     except CaptureError as error:
-        print(f"capture failed: {error}", file=sys.stderr)
+        print(f"briefing failed: {error}", file=sys.stderr)
         return 1
-    print(out)
+    print("\n".join(str(path) for path in written))
     return 0
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from safetynet.app.capture_mode import HIDE_CHROME
 from safetynet.app.navigation import PAGES
 from safetynet.briefing.capture import (
-    HIDE_CHROME,
     browser,
     full_page,
     keep_local,
@@ -25,14 +25,11 @@ from safetynet.briefing.capture import (
     track_drawing,
     wait_for_page,
 )
+from safetynet.briefing.formats import PHONE_AGENT
 
 ROOT = Path(__file__).resolve().parents[1]
 DESKTOP = {"width": 1600, "height": 1000}
 PHONE = {"width": 390, "height": 844}
-PHONE_AGENT = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
 
 
 def shots() -> list[tuple[str, str, str, dict[str, int]]]:

@@ -6,7 +6,6 @@ session) per test. The browser may only talk to the local app.
 from __future__ import annotations
 
 import re
-import struct
 from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
@@ -17,8 +16,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from safetynet.briefing.capture import (
-    CaptureError,
-    capture,
     keep_local,
     page_url,
     track_drawing,
@@ -172,29 +169,3 @@ def test_map_is_drawn(page: Page, app: str) -> None:
     assert filled > 0.2 * len(pixels), f"only {filled} of {len(pixels)} pixels are filled"
     purple = sum(1 for r, g, b in pixels if b - g > 40 and b > r)
     assert purple > 0.02 * len(pixels), f"only {purple} of {len(pixels)} pixels are purple"
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR"
-    return struct.unpack(">II", header[16:24])
-
-
-def test_capture_writes_a_briefing(app: str, chromium: Browser, tmp_path: Path) -> None:
-    out = capture(tmp_path / "briefing.png", week="2026-W47", url=app, chromium=chromium)
-    assert out == tmp_path / "briefing.png"
-    width, height = png_size(out)
-    assert width == 1600
-    assert height > 1200
-    from PIL import Image
-
-    image = Image.open(out).convert("RGB")
-    # no sidebar (its background is #F2F5F9) and no toolbar: the left edge and top are white
-    assert image.getpixel((5, height // 2)) == (255, 255, 255)
-    assert image.getpixel((width - 5, 5)) == (255, 255, 255)
-
-
-def test_capture_refuses_a_week_it_cannot_show(app: str, chromium: Browser, tmp_path: Path) -> None:
-    with pytest.raises(CaptureError, match="2099-W99"):
-        capture(tmp_path / "never.png", week="2099-W99", url=app, chromium=chromium)
-    assert not (tmp_path / "never.png").exists()

@@ -113,6 +113,7 @@ VIEWS = {
     "balance": (),
     "remediation": ("street",),
     "capability": (),
+    "briefing": (),
 }
 
 

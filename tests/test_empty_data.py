@@ -27,7 +27,7 @@ OPTIONAL = (
     "social_orgs",
     "depots",
 )
-PAGES = ("overview", "risk", "balance", "remediation", "capability")
+PAGES = ("overview", "risk", "balance", "remediation", "capability", "briefing")
 
 
 @pytest.fixture(scope="module")

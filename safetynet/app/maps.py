@@ -8,6 +8,7 @@ labels in `character_set` (deck.gl draws only the glyphs it was given).
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Sequence
@@ -124,6 +125,49 @@ def text_layer(labels: list[dict]) -> pdk.Layer:
         get_color=[25, 25, 25],
         font_family=pdk.types.String(FONT),
         character_set=pdk.types.String("".join(sorted({c for x in labels for c in x["text"]}))),
+    )
+
+
+def units_svg(
+    shapes: pl.DataFrame, fills: dict[str, str], lang: str, selected: str = "", width: int = 520
+) -> str:
+    """The 12 units as a static SVG map: for a capture, where a WebGL map costs seconds of
+    drawing and a half-drawn one must never be caught. Equirectangular, x scaled by cos(lat),
+    which at a city's size is indistinguishable from Web Mercator; names drawn by the browser
+    in the system's fonts."""
+    names = shapes["name_zh" if lang == "zh" else "name_en"]
+    outlines = [_outline(g) for g in shapes["boundary_geojson"]]
+    outer = [xy for polygons, _ in outlines for polygon in polygons for xy in polygon[0]]
+    xs, ys = [x for x, _ in outer], [y for _, y in outer]
+    west, east, south, north = min(xs), max(xs), min(ys), max(ys)
+    stretch = math.cos(math.radians((south + north) / 2))
+    scale = (width - 20) / ((east - west) * stretch)
+    height = round((north - south) * scale) + 20
+
+    def at(x: float, y: float) -> str:
+        return f"{(x - west) * stretch * scale + 10:.1f},{(north - y) * scale + 10:.1f}"
+
+    shapes_svg, labels = [], []
+    units = sorted(zip(shapes["district_code"], names, outlines, strict=True),
+                   key=lambda unit: unit[0] == selected)  # the selected one on top  # fmt: skip
+    for code, name, (polygons, (lx, ly)) in units:
+        path = " ".join(
+            "M" + " L".join(at(x, y) for x, y in ring) + "Z" for p in polygons for ring in p
+        )
+        heavy = code == selected
+        shapes_svg.append(
+            f'<path d="{path}" fill="{fills.get(code, "#D9D9D9")}" fill-rule="evenodd" '
+            f'stroke="#3C3C3C" stroke-width="{2.5 if heavy else 0.8}"/>'
+        )
+        x, y = at(lx, ly).split(",")
+        labels.append(
+            f'<text x="{x}" y="{y}" text-anchor="middle" font-size="12" font-family=\'{FONT}\' '
+            f'fill="#191919" stroke="#FFFFFF" stroke-width="3" paint-order="stroke">'
+            f"{html.escape(name)}</text>"
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" style="max-width:{width}px">{"".join(shapes_svg)}{"".join(labels)}</svg>'
     )
 
 

@@ -1,5 +1,6 @@
-"""The weekly briefing, captured by the product itself: the overview page rendered in headless
-Chromium and saved as one PNG, without Streamlit's toolbar and sidebar.
+"""Pages captured by the product itself: the dashboard started on loopback, headless Chromium
+driven by playwright, and the waits that make a capture whole (the briefing command, the
+screenshots script, the browser tests and the page-draw benchmark all use these).
 
 Everything stays on this machine: the app is started locally, and the browser is told to refuse
 any request that is not for that app (the page is drawn from Streamlit's bundled assets, plotly's
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
+from safetynet.app.capture_mode import DRAWN_JS, SETTLE_MS
+
 if TYPE_CHECKING:  # playwright is imported lazily so `safetynet --help` stays quick
     from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -45,16 +48,6 @@ INSTALL_HINT = (
     "install it with `apt-get install chromium fonts-noto-cjk`, or set SAFETYNET_CHROMIUM"
 )
 
-# Streamlit's chrome that does not belong in a briefing. A stylesheet, not `?embed=true`: embed
-# mode keeps the query parameters but (Streamlit 1.67) still draws the sidebar and its header.
-HIDE_CHROME = """
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stStatusWidget"], [data-testid="stMainMenu"], [data-testid="stAppDeployButton"]
-    { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 2rem !important; padding-bottom: 2rem !important; }
-*, *::before, *::after { animation: none !important; transition: none !important; }
-"""
 SERVER_START_TIMEOUT = 60.0
 PAGE_TIMEOUT_MS = 60_000
 
@@ -211,6 +204,11 @@ def wait_for_page(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     Raises CaptureError when the page shows an error instead (no warehouse, an exception).
     """
     wait_until_drawn(page, timeout_ms)
+    refuse_failures(page)
+
+
+def refuse_failures(page: Page) -> None:
+    """Raise CaptureError when the page shows an error or an exception instead of itself."""
     failure = page.locator(
         '[data-testid="stMain"] [data-testid="stAlertContentError"], [data-testid="stException"]'
     )
@@ -236,65 +234,10 @@ def wait_until_idle(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
 
 # --- fully drawn -----------------------------------------------------------------------------
 
-# Installed before any page script runs (BrowserContext.add_init_script). It counts the WebGL draw
-# calls made on each canvas (canvas.__draws), because a deck.gl canvas exists well before its
-# first frame, and every 10 ms it checks whether the page is fully drawn (wait_until_drawn says
-# when), keeping in window.__drawnSince the performance.now() at which that last became true (null
-# while false), so the time is taken in the page, not when the driver gets round to asking; and in
-# window.__ranAt when the script run last ended.
-_TRACK_DRAWING = """
-(() => {
-  for (const proto of [window.WebGLRenderingContext, window.WebGL2RenderingContext]
-                        .filter(Boolean).map(c => c.prototype)) {
-    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced',
-                        'drawElementsInstanced', 'drawRangeElements']) {
-      const draw = proto[name];
-      if (!draw) continue;
-      proto[name] = function (...args) {
-        if (this.canvas) this.canvas.__draws = (this.canvas.__draws || 0) + 1;
-        return draw.apply(this, args);
-      };
-    }
-  }
-  const drawn = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], '
-        + '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) return false;
-    const main = document.querySelector('[data-testid="stMain"]');
-    if (main && main.querySelector('[data-testid="stException"]')) return true;
-    if (!main || !main.querySelector('h1')) return false;
-    for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-      const plot = chart.querySelector('.js-plotly-plot');
-      if (!plot || !plot.querySelector('.main-svg')
-          || getComputedStyle(plot).visibility === 'hidden') return false;
-    }
-    for (const map of main.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {
-      const canvas = map.querySelector('canvas');
-      if (!canvas || !canvas.__draws) return false;
-    }
-    return true;
-  };
-  window.__drawnSince = null;
-  window.__ranAt = null;  // when the script run last ended: the server's share of a load
-  let state = null;
-  setInterval(() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const run = app && app.getAttribute('data-test-script-state');
-    if (run !== state && run === 'notRunning') window.__ranAt = performance.now();
-    state = run;
-    const now = drawn();
-    if (now && window.__drawnSince === null) window.__drawnSince = performance.now();
-    else if (!now) window.__drawnSince = null;
-  }, 10);
-})();
-"""
-SETTLE_MS = 300  # the page must stay fully drawn this long to count
-
 
 def track_drawing(context: BrowserContext) -> None:
     """Make every page of the context keep track of when it is fully drawn (wait_until_drawn)."""
-    context.add_init_script(_TRACK_DRAWING)
+    context.add_init_script(DRAWN_JS)
 
 
 def wait_until_drawn(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> float:
@@ -329,49 +272,4 @@ def full_page(page: Page, out: Path, timeout_ms: int = PAGE_TIMEOUT_MS) -> Path:
     wait_until_drawn(page, timeout_ms)
     out.parent.mkdir(parents=True, exist_ok=True)
     page.locator('[data-testid="stMain"]').screenshot(path=str(out), animations="disabled")
-    return out
-
-
-# --- the briefing -----------------------------------------------------------------------------
-
-
-def capture(
-    out: Path,
-    week: str | None = None,
-    district: str | None = None,
-    lang: str = "zh",
-    data_dir: Path | None = None,
-    url: str | None = None,
-    width: int = 1600,
-    *,
-    chromium: Browser | None = None,
-) -> Path:
-    """Save the overview of a week (latest when None) and a district (whole city when None).
-
-    url is the base URL of a running app; when None, an app is started on data_dir (or the
-    configured data folder) for this one capture. chromium is a browser from browser() to reuse
-    (playwright's sync API cannot be started twice in one thread); when None, one is launched.
-    Raises CaptureError when the app falls back from the week or district asked for, or shows an
-    error instead of the overview. Returns the PNG's path.
-    """
-    out = Path(out)
-    if url is None:
-        with running_app(data_dir) as base:
-            return capture(out, week, district, lang, url=base, width=width, chromium=chromium)
-    if chromium is None:
-        with browser() as launched:
-            return capture(out, week, district, lang, url=url, width=width, chromium=launched)
-    context = chromium.new_context(viewport={"width": width, "height": 1000}, device_scale_factor=1)
-    track_drawing(context)
-    try:
-        page = context.new_page()
-        keep_local(page, url)
-        page.goto(page_url(url, lang=lang, week=week, district=district), wait_until="commit")
-        wait_for_page(page)
-        if warnings := sidebar_warnings(page):  # the app fell back to another week or the city
-            raise CaptureError("; ".join(warnings))
-        page.add_style_tag(content=HIDE_CHROME)
-        full_page(page, out)
-    finally:
-        context.close()
     return out

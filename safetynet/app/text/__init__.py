@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from safetynet.app.text import balance, capability, common, overview, remediation, risk
+from safetynet.app.text import (
+    balance,
+    briefing,
+    capability,
+    common,
+    overview,
+    remediation,
+    risk,
+)
 
-MODULES = (common, overview, risk, balance, remediation, capability)
+MODULES = (common, overview, risk, balance, remediation, capability, briefing)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
