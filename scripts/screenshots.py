@@ -38,7 +38,13 @@ def shots() -> list[tuple[str, str, str, dict[str, int]]]:
         ("overview" if i == 0 else url, "" if i == 0 else url) for i, (*_, url) in enumerate(PAGES)
     ]
     out = [(stem, path, "zh", DESKTOP) for stem, path in pages]
-    return [*out, ("overview-en", "", "en", DESKTOP), ("overview-phone", "", "zh", PHONE)]
+    more = [
+        ("overview-en", "", "en", DESKTOP),
+        ("overview-phone", "", "zh", PHONE),
+        ("briefing-en", "briefing", "en", DESKTOP),
+        ("briefing-phone", "briefing", "zh", PHONE),
+    ]
+    return [*out, *more]
 
 
 def main() -> int:

@@ -80,7 +80,7 @@ def brief(
     check_fonts()
     with tempfile.TemporaryDirectory() as scratch:
         images = Path(scratch) if request.format != "png" else out_dir
-        with _app(url) as base, _browser(chromium) as chromium:
+        with _browser(chromium) as chromium, _app(url) as base:  # no browser: no server
             captured = capture_places(chromium, base, week, places, request, images)
         return _write(captured, request, week, places, out_dir)
 
