@@ -78,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--week", default=None, help="ISO week, e.g. 2026-W48 (default: latest)")
     places = brief.add_mutually_exclusive_group()
-    places.add_argument("--district", default=None, help="a unit's code (default: whole city)")
+    places.add_argument(
+        "--district",
+        action="append",
+        default=[],
+        help="a unit's code, or city; repeat it for several in one run (default: city)",
+    )
     places.add_argument("--all", action="store_true", help="the city and each of its units")
     brief.add_argument("--format", choices=FORMATS, default="png")
     brief.add_argument("--layout", choices=sorted(LAYOUTS), default="desktop")
@@ -160,7 +165,9 @@ def _briefing(args: argparse.Namespace) -> int:
     from safetynet.briefing.capture import CaptureError  # imports playwright
     from safetynet.briefing.run import Request, brief
 
-    request = Request(args.week, args.district, args.all, args.format, args.layout, args.lang)
+    request = Request(
+        args.week, tuple(args.district), args.all, args.format, args.layout, args.lang
+    )
     try:
         written = brief(request, args.out, args.url)
     except CaptureError as error:

@@ -47,12 +47,12 @@ def test_the_page_marks_itself_drawn(app: str, chromium: Browser) -> None:
 def test_png_of_the_city_on_a_desktop_and_a_unit_on_a_phone(
     app: str, chromium: Browser, served, tmp_path: Path
 ) -> None:
-    (city,) = brief(Request(None, None, False), tmp_path, app, chromium)
+    (city,) = brief(Request(None, (), False), tmp_path, app, chromium)
     assert city.name == "briefing-2026-W48-city-zh-desktop.png"
     assert Image.open(city).size == (1920, 1080)
     _not_blank(city)
 
-    phone = Request("2026-W47", UNIT, False, layout="phone", lang="en")
+    phone = Request("2026-W47", (UNIT,), False, layout="phone", lang="en")
     (unit,) = brief(phone, tmp_path, app, chromium)
     assert unit.name == f"briefing-2026-W47-{UNIT}-en-phone.png"
     width, height = Image.open(unit).size
@@ -63,12 +63,12 @@ def test_png_of_the_city_on_a_desktop_and_a_unit_on_a_phone(
 def test_pdf_and_pptx_hold_a_page_and_a_slide_per_place(
     app: str, chromium: Browser, served, tmp_path: Path
 ) -> None:
-    every = Request(None, None, True, format="pdf")
-    (pdf,) = brief(every, tmp_path, app, chromium)
-    assert pdf.name == "briefing-2026-W48-all-zh-desktop.pdf"
-    assert len(PdfReader(pdf).pages) == 13  # the city and its 12 units
+    both = Request(None, ("city", UNIT), False, format="pdf")
+    (pdf,) = brief(both, tmp_path, app, chromium)
+    assert pdf.name == f"briefing-2026-W48-city-{UNIT}-zh-desktop.pdf"
+    assert len(PdfReader(pdf).pages) == 2  # the city, then the unit
 
-    (deck,) = brief(Request(None, UNIT, False, format="pptx"), tmp_path, app, chromium)
+    (deck,) = brief(Request(None, (UNIT,), False, format="pptx"), tmp_path, app, chromium)
     slides = list(Presentation(str(deck)).slides)
     assert len(slides) == 2  # the title, then the unit
     texts = [p.text for shape in slides[1].shapes if shape.has_text_frame
@@ -81,7 +81,7 @@ def test_pdf_and_pptx_hold_a_page_and_a_slide_per_place(
 
 def test_a_week_without_data_is_refused(app: str, chromium: Browser, served, tmp_path) -> None:
     with pytest.raises(CaptureError, match="no data for week '2099-W01'"):
-        brief(Request("2099-W01", None, False), tmp_path, app, chromium)
+        brief(Request("2099-W01", (), False), tmp_path, app, chromium)
     with pytest.raises(CaptureError, match="no unit '999999'"):
-        brief(Request(None, "999999", False), tmp_path, app, chromium)
+        brief(Request(None, ("999999",), False), tmp_path, app, chromium)
     assert list(tmp_path.iterdir()) == []

@@ -53,3 +53,12 @@ def test_conflicting_or_unknown_options(args: list[str], tmp_path: Path) -> None
     with pytest.raises(SystemExit) as exit_:
         main(["briefing", *args, "--out", str(tmp_path)])
     assert exit_.value.code == 2
+
+
+def test_the_places_of_a_run(served) -> None:
+    """--all: the city, then its 12 units; --district repeated: those, in the order given."""
+    week, every = run._resolve(served.path, run.Request(None, (), True))
+    assert week == "2026-W48"
+    assert [p.slug for p in every][:2] == ["city", "410102"] and len(every) == 13
+    _, two = run._resolve(served.path, run.Request("2026-W47", ("410185", "city"), False))
+    assert [(p.slug, p.name) for p in two] == [("410185", "登封市"), ("city", "郑州市")]

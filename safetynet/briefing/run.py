@@ -58,7 +58,7 @@ class Place:
 @dataclass(frozen=True)
 class Request:
     week: str | None  # ISO week key, None for the latest complete week
-    district: str | None  # a unit's code, None for the whole city
+    districts: tuple[str, ...]  # units' codes, "city" for the whole city; none: the city
     every_place: bool  # the city and all its units
     format: str = "png"
     layout: str = "desktop"
@@ -103,10 +103,10 @@ def _resolve(path: Path, request: Request) -> tuple[str, list[Place]]:
     city = Place("", "郑州市" if request.lang == "zh" else "Zhengzhou")
     if request.every_place:
         return week, [city, *(Place(c, n) for c, n in names.items())]
-    if request.district and request.district not in names:
-        known = ", ".join(names)
-        raise CaptureError(f"no unit {request.district[:20]!r}; units are {known}")
-    return week, [Place(request.district, names[request.district]) if request.district else city]
+    unknown = [d for d in request.districts if d != CITY and d not in names]
+    if unknown:
+        raise CaptureError(f"no unit {unknown[0][:20]!r}; units are {CITY}, {', '.join(names)}")
+    return week, [Place(d, names[d]) if d != CITY else city for d in request.districts or (CITY,)]
 
 
 def check_fonts() -> None:
@@ -153,7 +153,7 @@ def capture_places(
                 ahead.append((place, *_open(chromium, base, week, place, request)))
             place, context, page = ahead.popleft()
             try:
-                out = out_dir / _name(week, place, request, "png")
+                out = out_dir / _name(week, [place], request, "png")
                 captured.append(_save(page, place, request.layout, out))
             finally:
                 context.close()
@@ -209,8 +209,8 @@ def _refuse_fallbacks(page: Page) -> None:
         raise CaptureError("; ".join(warnings))
 
 
-def _name(week: str, place: Place | None, request: Request, suffix: str) -> str:
-    scope = place.slug if place else ("all" if request.every_place else CITY)
+def _name(week: str, places: list[Place], request: Request, suffix: str) -> str:
+    scope = "all" if request.every_place else "-".join(p.slug for p in places)
     return f"briefing-{week}-{scope}-{request.lang}-{request.layout}.{suffix}"
 
 
@@ -219,7 +219,7 @@ def _write(
 ) -> list[Path]:
     if request.format == "png":
         return [c.image for c in captured]
-    out = out_dir / _name(week, places[0] if len(places) == 1 else None, request, request.format)
+    out = out_dir / _name(week, places, request, request.format)
     if request.format == "pdf":
         return [write_pdf(captured, out)]
     title, subtitle = _deck_titles(week, request.lang)
