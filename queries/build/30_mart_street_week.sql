@@ -17,10 +17,16 @@
 -- open at W's Sunday and found before 1 January of Y, i.e. from the first week of ISO year
 -- y + 1 up to the rectified week. Hence, every week: open_end = ytd_found − ytd_rectified +
 -- carried_open_end.
+--
+-- Rectified in the year (year_rectified, year_rectified_on_time: the on-time rate's, 按期整改率,
+-- denominator and numerator): week W counts the hazards rectified from the first week of its ISO
+-- year up to W, found in any year, and of those the ones rectified on or before their deadline.
 
 CREATE TABLE mart_street_week AS
 WITH hazards AS (
-    SELECT *, date_trunc('week', make_date(year(found_date) + 1, 1, 4))::DATE AS next_year_week
+    SELECT *, date_trunc('week', make_date(year(found_date) + 1, 1, 4))::DATE AS next_year_week,
+           date_trunc('week', make_date(isoyear(rectified_week) + 1, 1, 4))::DATE
+               AS after_rectified_year
     FROM mart_hazard
 ),
 -- Each figure a hazard counts towards, from week `since` up to week `until` (NULL: for good).
@@ -39,6 +45,12 @@ spans AS (
     FROM hazards WHERE rectified_week IS NOT NULL
     UNION ALL
     SELECT street_code, 'carried_open_end', next_year_week, rectified_week FROM hazards
+    UNION ALL
+    SELECT street_code, 'year_rectified', rectified_week, after_rectified_year
+    FROM hazards WHERE rectified_week IS NOT NULL
+    UNION ALL
+    SELECT street_code, 'year_rectified_on_time', rectified_week, after_rectified_year
+    FROM hazards WHERE rectified_week IS NOT NULL AND rectified_date <= deadline
 ),
 steps AS (
     SELECT street_code, since AS week_start, figure, 1 AS d
@@ -54,7 +66,9 @@ step_sums AS (
            sum(d) FILTER (WHERE figure = 'overdue_end') AS d_overdue,
            sum(d) FILTER (WHERE figure = 'ytd_found') AS d_ytd_found,
            sum(d) FILTER (WHERE figure = 'ytd_rectified') AS d_ytd_rectified,
-           sum(d) FILTER (WHERE figure = 'carried_open_end') AS d_carried
+           sum(d) FILTER (WHERE figure = 'carried_open_end') AS d_carried,
+           sum(d) FILTER (WHERE figure = 'year_rectified') AS d_year_rectified,
+           sum(d) FILTER (WHERE figure = 'year_rectified_on_time') AS d_year_on_time
     FROM steps GROUP BY ALL
 ),
 found AS (
@@ -88,6 +102,8 @@ SELECT sp.street_code, sp.district_code, sp.week_start, sp.week_end, sp.iso_year
        sum(coalesce(s.d_ytd_found, 0)) OVER running ::INTEGER AS ytd_found,
        sum(coalesce(s.d_ytd_rectified, 0)) OVER running ::INTEGER AS ytd_rectified,
        sum(coalesce(s.d_carried, 0)) OVER running ::INTEGER AS carried_open_end,
+       sum(coalesce(s.d_year_rectified, 0)) OVER running ::INTEGER AS year_rectified,
+       sum(coalesce(s.d_year_on_time, 0)) OVER running ::INTEGER AS year_rectified_on_time,
        coalesce(p.grids_patrolled, 0)::INTEGER AS grids_patrolled,
        coalesce(p.patrols, 0)::INTEGER AS patrols,
        coalesce(p.items_checked, 0)::BIGINT AS items_checked,

@@ -69,3 +69,10 @@ FIGURES: tuple[Figure, ...] = (
     ),
 )  # fmt: skip
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
+# The drill-down shows it beside the six: a place's work done by the deadline.
+ON_TIME_RATE = Figure(
+    "on_time_rate", "按期整改率", "On-time rate", "%", "%", True, "down",
+    "本年第1周至本周整改的隐患中，在整改期限内完成的比例（不论发现于哪一年）。",
+    "Of the hazards rectified from the first week of the year to this week (found in any year), "
+    "the share rectified by their deadline.",
+)  # fmt: skip

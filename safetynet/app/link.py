@@ -40,9 +40,7 @@ def choose(
     else None.
     """
     url = st.query_params.get(key)
-    written = st.session_state.setdefault(_WRITTEN, {})
-    follow_url = key not in st.session_state or (url is not None and url != written.get(key))
-    if not follow_url:
+    if not _follows_url(key, url):
         return None
     if url is not None and url not in options:
         st.session_state[key] = state(default)
@@ -51,13 +49,35 @@ def choose(
     return None
 
 
+def _follows_url(key: str, url: str | None) -> bool:
+    """Whether a choice takes the URL's value: on the session's first run, or when the URL says
+    something else than this session last wrote (a link opened another view)."""
+    written = st.session_state.setdefault(_WRITTEN, {})
+    return key not in st.session_state or (url is not None and url != written.get(key))
+
+
+def follow(key: str, default: str) -> str:
+    """A page's value that is no widget's (the drill-down's place): from the URL when it should
+    follow it, else as this session holds it; it joins the URL for this run. The caller checks
+    it (any text may come from a link)."""
+    _register(key)
+    url = st.query_params.get(key)
+    if _follows_url(key, url):
+        st.session_state[key] = url if url is not None else default
+    return st.session_state[key]
+
+
+def _register(key: str) -> None:
+    keys = st.session_state.setdefault(_PAGE_KEYS, [])
+    if key not in keys:
+        keys.append(key)
+
+
 def page_choice(
     key: str, options: Sequence[str], default: str, state: Callable[[str], object] = str
 ) -> str | None:
     """choose() for a widget of the page: the key joins the URL for this run."""
-    keys = st.session_state.setdefault(_PAGE_KEYS, [])
-    if key not in keys:
-        keys.append(key)
+    _register(key)
     return choose(key, options, default, state)
 
 

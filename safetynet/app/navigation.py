@@ -14,6 +14,7 @@ PAGES = (
     ("pages/balance.py", "balance", ":material/balance:", "balance"),
     ("pages/remediation.py", "remediation", ":material/build:", "remediation"),
     ("pages/capability.py", "capability", ":material/groups:", "capability"),
+    ("pages/drill.py", "drill", ":material/account_tree:", "drill"),
     ("pages/briefing.py", "briefing", ":material/summarize:", "briefing"),
 )
 # Not in the sidebar: the empty page in the same frame, the floor the page-draw benchmark

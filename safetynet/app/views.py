@@ -236,3 +236,131 @@ def whistle(by: str, district: str, first: date, last: date) -> pl.DataFrame:
     return db.query(
         "whistle_response", by=by, district=district, department="", first=first, last=last
     )
+
+
+# --- drill-down ----------------------------------------------------------------------------------
+
+# Each level of the drill-down and the level of its children (a grid has none: its hazards).
+CHILD_LEVEL = {"city": "district", "district": "street", "street": "community", "community": "grid"}
+SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Step:
+    """One place on the way down from the city: its level, code and names."""
+
+    level: str  # city, district, street, community, grid
+    code: str
+    name_zh: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of any level and the way down to it, the city first and the place itself last."""
+
+    steps: tuple[Step, ...]
+    grid_type: str = ""  # for a grid
+
+    @property
+    def level(self) -> str:
+        return self.steps[-1].level
+
+    @property
+    def code(self) -> str:
+        return self.steps[-1].code
+
+    def code_of(self, level: str) -> str:
+        """The code of the place at `level` on the way down ('' when the place is above it)."""
+        return next((s.code for s in self.steps if s.level == level), "")
+
+    @property
+    def district(self) -> str:
+        return self.code_of("district")
+
+    @property
+    def street(self) -> str:
+        return self.code_of("street")
+
+    @property
+    def community(self) -> str:
+        return self.code_of("community")
+
+    @property
+    def parent(self) -> Step | None:
+        return self.steps[-2] if len(self.steps) > 1 else None
+
+
+CITY_STEP = Step("city", CITY_CODE, "郑州市", "Zhengzhou")
+
+
+def place(code: str) -> Place | None:
+    """The place with this code and the names on the way down to it; None when there is none."""
+    rows = db.query("place", code=code)
+    if rows.is_empty():
+        return None
+    row = rows.row(0, named=True)
+    steps = [CITY_STEP]
+    if row["district_code"]:
+        steps.append(Step("district", row["district_code"], row["district_zh"], row["district_en"]))
+    if row["street_code"]:
+        steps.append(Step("street", row["street_code"], row["street_zh"], row["street_zh"]))
+    if row["community_code"]:
+        name = row["community_zh"]
+        steps.append(Step("community", row["community_code"], name, name))
+    if row["level"] == "grid":
+        tail = row["place_code"][-4:]  # a grid has no name: the last digits of its code
+        steps.append(Step("grid", row["place_code"], f"网格{tail}", f"Grid {tail}"))
+    return Place(tuple(steps), row["grid_type"] or "")
+
+
+def drill_rows(level: str, parent: str, week: date) -> pl.DataFrame:
+    """The drill-down's core figures for the week, one row per place of `level` inside `parent`:
+    the marts above a street, the street's or community's own hazards and patrols below."""
+    if level in ("community", "grid"):
+        return db.query("drill_local", level=level, parent=parent, week=week)
+    return db.query(
+        "drill_places", level=level, parent=parent if level == "street" else "", week=week
+    )
+
+
+def siblings(place: Place, week: date) -> pl.DataFrame:
+    """drill_rows of the place and the others of its level inside the same parent."""
+    parent = place.parent.code if place.parent and place.parent.level != "city" else ""
+    return drill_rows(place.level, parent, week)
+
+
+def children(place: Place, week: date) -> pl.DataFrame:
+    """drill_rows of the places one level below (none below a grid)."""
+    level = CHILD_LEVEL[place.level]
+    return drill_rows(level, "" if place.level == "city" else place.code, week)
+
+
+def search(text: str) -> pl.DataFrame:
+    """Streets, communities and grids by name or code, with their unit and street."""
+    return db.query("place_search", text=text, limit=SEARCH_ROWS)
+
+
+def open_hazards(
+    place: Place, week: date, category: str = "", severity: str = "", overdue: bool = False
+) -> pl.DataFrame:
+    """The hazards open at the end of the week in a street, community or grid, most overdue
+    first."""
+    return db.query(
+        "drill_hazards",
+        street=place.street,
+        community=place.community,
+        grid=place.code_of("grid"),
+        week=week,
+        category=category,
+        severity=severity,
+        overdue=overdue,
+    )
+
+
+def grid_patrols(grid: str, week: date) -> pl.DataFrame:
+    """A grid's people and teams, and its patrols week by week over the 8 weeks up to `week`."""
+    return db.query("grid_patrols", grid=grid, week=week)

@@ -7,12 +7,13 @@ from safetynet.app.text import (
     briefing,
     capability,
     common,
+    drill,
     overview,
     remediation,
     risk,
 )
 
-MODULES = (common, overview, risk, balance, remediation, capability, briefing)
+MODULES = (common, overview, risk, balance, remediation, capability, briefing, drill)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

@@ -1,0 +1,163 @@
+"""下钻 Drill-down: from the city to one unit, street, community and grid, and the hazards still
+open there; the inspector's way down, by click, by search or by link."""
+
+import streamlit as st
+
+from safetynet.app import drill, escape, fmt, ui, views
+from safetynet.app.charts import drill as charts
+from safetynet.app.export import About, Col
+from safetynet.app.labels import FIGURES, ON_TIME_RATE, t
+from safetynet.warehouse.vocabulary import LABELS, label
+
+view = ui.current_view()
+lang = view.lang
+place = drill.current_place(view)
+here = place.steps[-1].name(lang)
+st.title(f"{escape.markdown(here)} · {t('drill', lang)}")
+st.caption(ui.labelled("period", view.period, lang))
+drill.breadcrumb(place, view)
+drill.search(view)
+
+# --- the place's figures against its parent and the places beside it ------------------------------
+st.subheader(t("drill_figures", lang))
+siblings = views.siblings(place, view.week)
+own = siblings.filter(place_code=place.code).row(0, named=True)
+parent = (
+    views.siblings(views.Place(place.steps[:-1]), view.week)
+    .filter(place_code=place.parent.code)
+    .row(0, named=True)
+    if place.parent
+    else None
+)
+figures = (*FIGURES, ON_TIME_RATE)
+for column, figure in zip(ui.cells(len(figures) + 1), figures, strict=False):
+    with column:
+        st.metric(
+            figure.name(lang), ui.figure_text(figure, own[figure.key], lang),
+            help=figure.definition(lang),
+        )  # fmt: skip
+        if place.parent:
+            st.caption(drill.against(figure, place, siblings, parent, lang))
+if place.level != "grid":
+    with ui.cells(1)[0]:
+        st.metric(
+            t("drill_risk", lang), drill.risk_text(own, lang), help=t("drill_risk_help", lang)
+        )
+if place.parent:
+    st.caption(t("drill_rank_note", lang, level=drill.level_name(place.level, lang)))
+
+# --- one level down -------------------------------------------------------------------------------
+ROW_COLUMNS = (
+    Col("name_{lang}", "col_name"),
+    Col("risk_class_{lang}", "col_risk_class"),
+    Col("new_hazards", "col_new", "count"),
+    Col("open_hazards", "col_open", "count"),
+    Col("major_open", "col_major_open", "count"),
+    Col("overdue", "col_overdue", "count"),
+    Col("rectification_rate", "col_rect_rate", "rate"),
+    Col("on_time_rate", "col_on_time", "rate"),
+    Col("compliance_rate", "col_compliance", "rate"),
+)
+place_filter = [(t("drill_place", lang), drill.path_text(place, lang) or here)]
+if place.level in views.CHILD_LEVEL:
+    child_level = drill.level_name(views.CHILD_LEVEL[place.level], lang)
+    rows = views.children(place, view.week)
+    st.subheader(t("drill_children", lang, level=child_level))
+    st.caption(t("drill_children_note", lang, level=child_level))
+    ui.table(
+        rows,
+        ROW_COLUMNS,
+        view,
+        About(t("drill", lang), t("drill_children", lang, level=child_level), place_filter,
+              view.period, view.as_of),
+        key="drill_children",
+        height=ui.rows_height(min(rows.height, 15)),
+        on_select=drill.pick("drill_children", rows["place_code"].to_list()),
+    )  # fmt: skip
+
+# --- a unit: every community with overdue hazards, the quickest way to them -----------------------
+if place.level == "district":
+    worst = drill.overdue_communities(place, view)
+    st.subheader(t("drill_worst", lang))
+    if worst.is_empty():
+        ui.empty(t("drill_worst_none", lang, unit=here, week=view.week_label))
+    else:
+        st.caption(t("drill_worst_note", lang, unit=here))
+        ui.table(
+            worst,
+            drill.WORST_COLUMNS,
+            view,
+            About(t("drill", lang), t("drill_worst", lang), place_filter, view.period, view.as_of),
+            key="drill_worst",
+            height=ui.rows_height(min(worst.height, 10)),
+            on_select=drill.pick("drill_worst", worst["group_code"].to_list()),
+        )
+
+# --- a grid: its people, teams and patrols --------------------------------------------------------
+if place.level == "grid":
+    st.subheader(t("drill_grid", lang))
+    weeks = views.grid_patrols(place.code, view.week)
+    grid = weeks.row(0, named=True)
+    checked, compliant = weeks["items_checked"].sum(), weeks["items_compliant"].sum()
+    facts = (
+        (t("drill_grid_type", lang), label("grids.grid_type", grid["grid_type"], lang)),
+        (t("drill_households", lang), str(grid["households"])),
+        (t("drill_workers", lang), str(grid["workers"])),
+        (t("drill_team", lang), drill.team_text(grid, lang)),
+        (t("drill_patrols_8w", lang), str(weeks["patrols"].sum())),
+        (t("drill_compliance_8w", lang), fmt.rate(compliant / checked if checked else None)),
+    )
+    for column, (name, value) in zip(ui.cells(len(facts)), facts, strict=True):
+        column.metric(name, value)
+    st.plotly_chart(
+        charts.patrols(
+            weeks, lang, t("drill_patrols_title", lang),
+            ui.chart_note(view, drill.weeks_span(weeks, lang), t("drill_patrols_unit", lang),
+                          sep="<br>"),
+        ),
+        width="stretch",
+    )  # fmt: skip
+
+# --- a street, community or grid: the hazards still open, to follow up ----------------------------
+if place.level in ("street", "community", "grid"):
+    st.subheader(t("drill_hazards", lang))
+    everything = t("drill_all", lang)
+    categories = ["", *LABELS["hazards.category"]]
+    severities = ["", *LABELS["hazards.severity"]]
+    ui.choice("category", categories, "", lang)
+    ui.choice("severity", severities, "", lang)
+    ui.choice("overdue", ["False", "True"], "False", lang, state=lambda v: v == "True")
+    left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+    category = left.selectbox(
+        t("drill_filter_category", lang), categories, key="category",
+        format_func=lambda k: label("hazards.category", k, lang) if k else everything,
+    )  # fmt: skip
+    severity = middle.selectbox(
+        t("drill_filter_severity", lang), severities, key="severity",
+        format_func=lambda k: label("hazards.severity", k, lang) if k else everything,
+    )  # fmt: skip
+    overdue = right.toggle(t("drill_filter_overdue", lang), key="overdue")
+    hazards = drill.named_hazards(
+        views.open_hazards(place, view.week, category, severity, overdue), lang
+    )
+    filters = [
+        *place_filter,
+        (t("drill_filter_category", lang), label("hazards.category", category, lang) if category else everything),
+        (t("drill_filter_severity", lang), label("hazards.severity", severity, lang) if severity else everything),
+        (t("drill_filter_overdue", lang), t("yes" if overdue else "no", lang)),
+    ]  # fmt: skip
+    day = drill.day_of(view)
+    if hazards.is_empty():
+        ui.empty(t("drill_hazards_none", lang, place=here, day=day))
+    else:
+        st.caption(t("drill_hazards_note", lang, day=day, n=hazards.height))
+        ui.table(
+            hazards,
+            drill.HAZARD_COLUMNS[place.level],
+            view,
+            About(t("drill", lang), t("drill_hazards", lang), filters, day, view.as_of),
+            key="drill_hazards",
+            height=ui.rows_height(min(hazards.height, 15)),
+        )
+
+ui.footer(view)

@@ -1,0 +1,84 @@
+-- The drill-down's core figures for the chosen week at the lower levels: the communities of one
+-- street, or the grids of one community (docs/drill-down.md; above them: drill_places.sql).
+--   $level   'community' | 'grid'
+--   $parent  the street whose communities, or the community whose grids, these are
+--   $week    Monday of the chosen ISO week; stocks are read at its Sunday
+-- The figures of drill_places.sql, counted from the parent's hazards (mart_hazard) and patrols
+-- (stg_inspections) as mart_street_week counts them: a hazard is open at the end of the weeks
+-- from its found week up to its rectified week, overdue from its overdue week, in the year's
+-- cohort from its found week up to the first week of the next ISO year of its found date's year.
+-- A grid has no risk index and no name: it is called by the last four digits of its code.
+-- example: {"level": "community", "parent": "410105001", "week": "2026-11-23"}
+-- example: {"level": "grid", "parent": "410105001002", "week": "2026-11-23"}
+WITH hazards AS (
+    SELECT CASE $level WHEN 'community' THEN community_code ELSE grid_code END AS place_code,
+           severity, found_week, overdue_week, rectified_date, deadline,
+           coalesce(rectified_week, DATE '9999-12-27') AS rectified_week,
+           date_trunc('week', make_date(year(found_date) + 1, 1, 4))::DATE AS next_year_week,
+           date_trunc('week', make_date(isoyear($week::DATE), 1, 4))::DATE AS year_week
+    FROM mart_hazard
+    WHERE found_week <= $week
+      AND (CASE $level WHEN 'community' THEN street_code ELSE community_code END) = $parent
+),
+hazard_figures AS (
+    SELECT place_code,
+           count(*) FILTER (WHERE found_week = $week) AS new_hazards,
+           count(*) FILTER (WHERE found_week = $week AND severity = 'major') AS new_major,
+           count(*) FILTER (WHERE rectified_week > $week) AS open_hazards,
+           count(*) FILTER (WHERE rectified_week > $week AND severity = 'major') AS major_open,
+           count(*) FILTER (WHERE rectified_week > $week AND overdue_week <= $week) AS overdue,
+           count(*) FILTER (WHERE next_year_week > $week) AS ytd_found,
+           count(*) FILTER (WHERE rectified_week <= $week AND next_year_week > $week)
+               AS ytd_rectified,
+           count(*) FILTER (WHERE rectified_week BETWEEN year_week AND $week) AS year_rectified,
+           count(*) FILTER (WHERE rectified_week BETWEEN year_week AND $week
+                              AND rectified_date <= deadline) AS year_rectified_on_time
+    FROM hazards
+    GROUP BY place_code
+),
+grids AS (
+    SELECT grid_code, CASE $level WHEN 'community' THEN community_code ELSE grid_code END
+               AS place_code
+    FROM dim_grid
+    WHERE (CASE $level WHEN 'community' THEN street_code ELSE community_code END) = $parent
+),
+patrols AS (
+    SELECT g.place_code, sum(i.items_checked) AS items_checked,
+           sum(i.items_compliant) AS items_compliant
+    FROM grids g JOIN stg_inspections i USING (grid_code)
+    WHERE i.week_start = $week
+      -- stg_inspections is stored by grid: the range of the parent's grid codes lets the scan
+      -- skip every other row group (DuckDB does not push a large join's keys down by itself)
+      AND i.grid_code BETWEEN (SELECT min(grid_code) FROM grids) AND (SELECT max(grid_code) FROM grids)
+    GROUP BY ALL
+),
+places AS (
+    SELECT community_code AS place_code, name_zh, name_zh AS name_en, population::BIGINT AS population
+    FROM dim_community WHERE $level = 'community' AND street_code = $parent
+    UNION ALL
+    SELECT grid_code, '网格' || right(grid_code, 4), 'Grid ' || right(grid_code, 4), NULL
+    FROM dim_grid WHERE $level = 'grid' AND community_code = $parent
+)
+SELECT $level AS level, p.place_code, p.name_zh, p.name_en, p.population,
+       coalesce(h.new_hazards, 0)::INTEGER AS new_hazards,
+       coalesce(h.new_major, 0)::INTEGER AS new_major,
+       coalesce(h.open_hazards, 0)::INTEGER AS open_hazards,
+       coalesce(h.major_open, 0)::INTEGER AS major_open,
+       coalesce(h.overdue, 0)::INTEGER AS overdue,
+       coalesce(h.ytd_found, 0)::INTEGER AS ytd_found,
+       coalesce(h.ytd_rectified, 0)::INTEGER AS ytd_rectified,
+       h.ytd_rectified / nullif(h.ytd_found, 0) AS rectification_rate,
+       coalesce(h.year_rectified, 0)::INTEGER AS year_rectified,
+       coalesce(h.year_rectified_on_time, 0)::INTEGER AS year_rectified_on_time,
+       h.year_rectified_on_time / nullif(h.year_rectified, 0) AS on_time_rate,
+       coalesce(x.items_checked, 0)::BIGINT AS items_checked,
+       coalesce(x.items_compliant, 0)::BIGINT AS items_compliant,
+       x.items_compliant / nullif(x.items_checked, 0) AS compliance_rate,
+       r.risk, r.risk_class, r.risk_class_zh, r.risk_class_en, r.risk_colour
+FROM places p
+LEFT JOIN hazard_figures h USING (place_code)
+LEFT JOIN patrols x USING (place_code)
+LEFT JOIN mart_risk_community_month r
+       ON $level = 'community' AND r.community_code = p.place_code
+      AND r.month = date_trunc('month', $week::DATE + 6)
+ORDER BY p.place_code;
