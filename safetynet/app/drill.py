@@ -257,3 +257,11 @@ def weeks_span(weeks: pl.DataFrame, lang: str) -> str:
         f"{fmt.week(first['iso_year'], first['iso_week'], lang)}—"
         f"{fmt.week(last['iso_year'], last['iso_week'], lang)}"
     )
+
+
+def open_place(code: str, view: ui.View) -> None:
+    """Open the place with this code here, from any page (a click on a map, a chart or a table:
+    call it in the page's run with the selection, not in a callback); unknown codes are ignored."""
+    place = views.place(code)
+    if place is not None:
+        st.switch_page(PAGE, query_params=params(place, view))
