@@ -29,7 +29,7 @@ def current_place(view: ui.View) -> Place:
     Reruns once when a link or a click chose a place outside the sidebar's unit, so that the
     sidebar shows the place's unit."""
     code = link.follow("place", view.district or views.CITY_CODE)
-    place = views.place(code)
+    place = views.place(code) if code else views.place(view.district or views.CITY_CODE)
     if place is None:
         place = nearest(code)
         _notice(f"{t('bad_place', view.lang)} {link.quote(code)}")

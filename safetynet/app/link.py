@@ -41,6 +41,10 @@ def choose(
     """
     url = st.query_params.get(key)
     if not _follows_url(key, url):
+        # a value another page left under the same key (the drill-down's place is a grid's
+        # code, say) that is none of this page's options gives way to the default
+        if st.session_state[key] not in {state(option) for option in options}:
+            st.session_state[key] = state(default)
         return None
     if url is not None and url not in options:
         st.session_state[key] = state(default)
