@@ -318,6 +318,8 @@ def same(value: float) -> Any:
 def _kind(config: dict[str, Any]) -> tuple[str, int]:
     """How a shown column reads (text, count, number, rate) and its decimals, from its format."""
     spec = config.get("type_config", {})
+    if spec.get("type") == "date":
+        return "date", 0
     if spec.get("type") != "number":
         return "text", 0
     digits = re.fullmatch(r"%\.(\d)f(%%)?", spec["format"])
@@ -347,6 +349,8 @@ def assert_exports_match_table(opened: Opened, key: str) -> Sheet:
         for value, cell, text, (kind, digits) in zip(values, cells, texts, kinds, strict=True):
             if value is None or value != value:  # an empty cell: None, or NaN in pandas
                 assert cell is None and text == ""
+            elif kind == "date":  # a date cell in Excel, ISO text in the CSV
+                assert cell.date() == value.date() and text == value.date().isoformat()
             elif kind == "text":
                 assert cell == text == value
             elif kind == "count":  # some are worked out in floats: shown whole
