@@ -3,7 +3,7 @@ and where it is worst."""
 
 import streamlit as st
 
-from safetynet.app import colours, fmt, maps, ui, views
+from safetynet.app import colours, drill, fmt, maps, ui, views
 from safetynet.app.charts import common as charts
 from safetynet.app.labels import FIGURES, FIGURES_BY_KEY, t
 
@@ -45,12 +45,18 @@ with left:
     values = dict(zip(units["place_code"], units[column], strict=True))
     classes = colours.classes(list(values.values()), figure.worse_when)
     tips = {code: ui.figure_tip(figure, v, lang, per_capita) for code, v in values.items()}
-    st.pydeck_chart(
+    clicked = st.pydeck_chart(
         maps.figure_map(
             views.districts(), values, classes, tips, lang, view.district, ui.on_phone()
         ),
         height=maps.height(ui.on_phone()),
+        key="overview_map",
+        on_select="rerun",
+        selection_mode="single-object",
     )
+    # a clicked unit opens in the drill-down (its polygons carry their code)
+    if code := ui.clicked_code(clicked):
+        drill.open_place(code, view)
     ui.legend(ui.class_legend(figure.name(lang) + fmt.aside(unit, lang), classes, shown, lang))
     st.caption(ui.chart_note(view, view.period, unit) + " · " + t("map_note", lang))
 with right:
@@ -58,7 +64,8 @@ with right:
     places = places.sort(column, descending=figure.worse_when != "down", nulls_last=True)
     place_classes = colours.classes(places[column].to_list(), figure.worse_when)
     level = t("level_street" if view.district else "level_district", lang)
-    st.plotly_chart(
+    codes = places["place_code"].to_list()
+    clicked = st.plotly_chart(
         charts.ranking(
             places[names].to_list(),
             places[column].to_list(),
@@ -67,9 +74,17 @@ with right:
             t("ranking_title", lang, level=level, figure=figure.name(lang)),
             ui.chart_note(view, view.week_label, unit, sep="<br>"),
             rate=figure.rate,
+            codes=codes,
         ),
         width="stretch",
+        key="overview_ranking",
+        on_select="rerun",
+        selection_mode="points",
     )
+    # a clicked bar opens its unit or street in the drill-down
+    if code := ui.clicked_code(clicked, codes):
+        drill.open_place(code, view)
+    st.caption(t("overview_open", lang, level=ui.rows_word(view)))
 
 first = weeks.row(0, named=True)
 span = f"{fmt.week(first['iso_year'], first['iso_week'], lang)}—{view.week_label}"

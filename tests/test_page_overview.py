@@ -8,6 +8,7 @@ against the signals query only for consistency, and one rule's firing against th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -18,10 +19,24 @@ from urllib.parse import parse_qsl
 import duckdb
 import polars as pl
 import pytest
+from clicks import (
+    DRILL,
+    Switched,
+    chart_point,
+    click,
+    element,
+    map_object,
+    plotly_figure,
+    table_row,
+)
 from conftest import CJK, Opened
+from streamlit.proto.DeckGlJsonChart_pb2 import DeckGlJsonChart
+from streamlit.proto.PlotlyChart_pb2 import PlotlyChart
+from streamlit.testing.v1 import AppTest
 from test_app import LAST_WEEK
 from test_app import expected as headline
 
+from safetynet.app import ui
 from safetynet.app.colours import rgb
 from safetynet.app.labels import FIGURES, t
 from safetynet.warehouse import runner
@@ -268,3 +283,91 @@ def test_cases_hold_signals_of_every_kind_of_place(con) -> None:
         for name, view in VIEWS.items()
     }
     assert {"community", "street"} <= levels["unit-english"]
+
+
+# ------------------------------------------------------------------ every chart is a way in
+# A click on a unit of the map or on a bar of the ranking opens that place in the drill-down
+# (tests/clicks.py puts what the click reports in the element's state and records the switch).
+
+WEEK = "2026-W48"
+
+
+def drill_link(code: str, district: str, lang: str) -> Switched:
+    """Where a click on a place opens: the drill-down, in the same language and week."""
+    return Switched(DRILL, {"lang": lang, "week": WEEK, "district": district, "place": code})
+
+
+def units_on_map(at: AppTest) -> list[dict[str, Any]]:
+    """The map's unit polygons (one object per ring), as st.pydeck_chart draws them."""
+    deck = json.loads(element(at, "deck_gl_json_chart", "overview_map").proto.json)
+    (units,) = [layer for layer in deck["layers"] if layer["id"] == "units"]
+    assert units["pickable"] is True
+    return units["data"]
+
+
+def test_the_map_and_the_ranking_are_ways_in(shown, raw) -> None:
+    """Both report a click (a key, on_select="rerun"): each unit's polygons carry its code, each
+    bar its place's code."""
+    for name in VIEWS:
+        at = shown(name).at
+        deck = element(at, "deck_gl_json_chart", "overview_map").proto
+        assert list(deck.selection_mode) == [DeckGlJsonChart.SelectionMode.SINGLE_OBJECT]
+        polygons = units_on_map(at)
+        assert {p["code"] for p in polygons} == set(raw["districts"]["district_code"])
+        ranking = element(at, "plotly_chart", "overview_ranking").proto
+        assert list(ranking.selection_mode) == [PlotlyChart.SelectionMode.POINTS]
+        (bars,) = plotly_figure(at, "overview_ranking")["data"]
+        district = VIEWS[name].get("district", "")
+        level = "street" if district else "district"
+        places = raw[f"{level}s"].filter(pl.col(f"{level}_code").str.starts_with(district))
+        names = dict(places.select(f"{level}_code", "name_zh").rows())
+        assert sorted(bars["customdata"]) == sorted(names)  # every place once
+        if lang_of(name) == "zh":  # each bar's code is the place it names
+            assert bars["y"] == [names[code] for code in bars["customdata"]]
+
+
+def test_a_unit_clicked_on_the_map_opens_in_the_drill_down(data_root) -> None:
+    def middle_polygon(at: AppTest) -> dict[str, Any]:
+        polygons = units_on_map(at)
+        picked.append(polygons[len(polygons) // 2])
+        return map_object("units", len(polygons) // 2, picked[0])
+
+    picked: list[dict[str, Any]] = []
+    switched = click(data_root, "overview", {"lang": "zh"}, "overview_map", middle_polygon)
+    code = picked[0]["code"]
+    assert switched == drill_link(code, code, "zh")
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_a_bar_clicked_in_the_ranking_opens_its_place_in_the_drill_down(data_root, name) -> None:
+    """The city's ranking opens a unit, a unit's ranking one of its streets."""
+
+    def third_bar(at: AppTest) -> dict[str, Any]:
+        (bars,) = plotly_figure(at, "overview_ranking")["data"]
+        picked.append(bars["customdata"][2])
+        return chart_point(2, bars["x"][2], bars["y"][2], bars["customdata"][2])
+
+    picked: list[str] = []
+    view = VIEWS[name]
+    switched = click(data_root, "overview", view, "overview_ranking", third_bar)
+    code, district, lang = picked[0], view.get("district", ""), lang_of(name)
+    assert len(code) == (9 if district else 6)
+    assert switched == drill_link(code, district or code, lang)
+
+
+def test_a_click_names_its_place_however_it_is_reported() -> None:
+    """A map object's code, a bar's customdata (a value or a list), else the bar's index, a
+    table row's index; nothing for an empty selection or an index out of range."""
+    codes = ["410102", "410103", "410104"]
+    assert ui.clicked_code({"selection": map_object("units", 3, {"code": "410105"})}) == "410105"
+    assert ui.clicked_code({"selection": chart_point(1, 2.0, "x", "410181")}, codes) == "410181"
+    assert ui.clicked_code({"selection": chart_point(1, 2.0, "x", ["410181"])}, codes) == "410181"
+    assert ui.clicked_code({"selection": chart_point(1, 2.0, "x")}, codes) == "410103"
+    assert ui.clicked_code({"selection": table_row(2)}, codes) == "410104"
+    assert ui.clicked_code({"selection": table_row(3)}, codes) is None
+    assert ui.clicked_code({"selection": chart_point(5, 2.0, "x")}, codes) is None
+    empty = {"points": [], "point_indices": [], "box": [], "lasso": []}
+    assert ui.clicked_code({"selection": empty}, codes) is None
+    assert ui.clicked_code({"selection": {"indices": {}, "objects": {}}}) is None
+    assert ui.clicked_code({"selection": {"rows": [], "columns": [], "cells": []}}, codes) is None
+    assert ui.clicked_code(None, codes) is None

@@ -8,7 +8,7 @@ they and each page's own choices are kept in the URL (safetynet/app/link.py), so
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -562,6 +562,29 @@ def pick_from_table(table_key: str, target: str, codes: Sequence[str]) -> Callab
             st.session_state[target] = codes[rows[0]]
 
     return pick
+
+
+def clicked_code(event: Mapping | None, codes: Sequence[str] = ()) -> str | None:
+    """The place code a click chose, from what a map, chart or table with on_select="rerun"
+    returned: a map object's "code", a chart point's customdata (else its index in `codes`), a
+    table row's entry in `codes` (rows count as given, however the visitor sorted them)."""
+    selection = (event or {}).get("selection") or {}
+    for objects in (selection.get("objects") or {}).values():
+        for picked in objects:
+            if picked and picked.get("code"):
+                return str(picked["code"])
+    for point in selection.get("points") or ():
+        data = point.get("customdata")
+        code = data[0] if isinstance(data, list) and data else data
+        if isinstance(code, str) and code:
+            return code
+        index = point.get("point_index")
+        if isinstance(index, int) and 0 <= index < len(codes):
+            return codes[index]
+    rows = selection.get("rows") or ()
+    if rows and 0 <= rows[0] < len(codes):
+        return codes[rows[0]]
+    return None
 
 
 def risk_legend(lang: str) -> Legend:

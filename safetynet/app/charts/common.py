@@ -21,10 +21,13 @@ def ranking(
     subtitle: str,
     rate: bool = False,
     references: Sequence[tuple[float, str]] = (),
+    codes: Sequence[str] = (),
 ) -> go.Figure:
     """Horizontal bars in the order given (the first on top), each labelled with its value.
 
     references: (value, label) pairs drawn as dashed lines across, e.g. the city mean, the norm.
+    codes: each bar's place code, carried as its customdata, so that a click on a bar names its
+    place (names repeat across units).
     """
     fig = go.Figure(
         go.Bar(
@@ -37,6 +40,7 @@ def ranking(
             textposition="outside",  # zeros too: an empty row would read as missing data
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=list(codes) or None,
         )
     )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")

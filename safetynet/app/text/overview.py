@@ -28,4 +28,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_weeks_running": ("连续周数", "Weeks running"),
     "spark_note": ("小图：近12周", "Sparklines: last 12 weeks"),
     "trend_weeks": ("近26周", "last 26 weeks"),
+    "overview_open": (
+        "点击地图上的区县或排名中的{level}，在下钻中查看。",
+        "Click a district on the map or a {level} in the ranking to open it in the drill-down.",
+    ),
 }
