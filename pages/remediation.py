@@ -4,7 +4,7 @@ chase, and how fast departments come when a community blows the whistle (吹哨�
 
 import streamlit as st
 
-from safetynet.app import fmt, ui, views
+from safetynet.app import drill, fmt, ui, views
 from safetynet.app.charts import common
 from safetynet.app.charts import remediation as charts
 from safetynet.app.colours import ACCENT, SECOND
@@ -153,8 +153,9 @@ with right:
 
 # --- place by place ------------------------------------------------------------------------------
 st.subheader(t("rem_table_title", lang))
+st.caption(t("rem_table_pick", lang))
 filters = [*ui.place_filter(view), (t("rem_window", lang), t("rem_window_weeks", lang, n=weeks))]
-ui.table(
+clicked = ui.table(
     places,
     (
         Col("group_name", "col_place"),
@@ -175,7 +176,11 @@ ui.table(
     About(t("remediation", lang), t("rem_table_title", lang), filters, period, view.as_of),
     key="remediation_table",
     height=ui.rows_height(min(places.height, 20)),
+    on_select="rerun",
 )
+# a clicked row opens its unit or street in the drill-down
+if code := ui.clicked_code(clicked, places["group_code"].to_list()):
+    drill.open_place(code, view)
 
 # --- the supervised major hazards to chase -------------------------------------------------------
 st.subheader(t("rem_supervision_title", lang))
@@ -193,7 +198,8 @@ else:
             day=fmt.day(whole["window_last"], lang),
         )
     )
-    ui.table(
+    st.caption(t("rem_supervision_pick", lang))
+    clicked = ui.table(
         ui.named(
             follow, lang, supervision_level="hazards.supervision_level", category="hazards.category"
         ),
@@ -220,7 +226,11 @@ else:
         ),
         key="supervision_table",
         height=ui.rows_height(min(follow.height, 15)),
+        on_select="rerun",
     )
+    # a clicked hazard opens its grid in the drill-down
+    if code := ui.clicked_code(clicked, follow["grid_code"].to_list()):
+        drill.open_place(code, view)
 
 # --- whistle calls -------------------------------------------------------------------------------
 st.subheader(t("rem_whistle_title", lang))

@@ -3,7 +3,7 @@ behind it (category × unit), and, for any place, why it scores as it does and h
 
 import streamlit as st
 
-from safetynet.app import colours, escape, fmt, maps, ui, views
+from safetynet.app import colours, drill, escape, fmt, maps, ui, views
 from safetynet.app.charts import risk as charts
 from safetynet.app.export import About, Col
 from safetynet.app.labels import t
@@ -42,9 +42,24 @@ place = st.selectbox(
     t("risk_place", lang), list(options), key="place", format_func=options.__getitem__
 )
 
+
+def open_in_drill() -> None:
+    """A link that opens the explained place (the city, a unit, a street or a community) in the
+    drill-down, in the same language and week."""
+    shown = views.place(place)
+    if shown is not None:
+        st.page_link(
+            drill.PAGE,
+            label=t("risk_open_drill", lang),
+            icon=":material/arrow_forward:",
+            query_params=drill.params(shown, view),
+        )
+
+
 parts = views.risk_components(place, view.month)
 if parts.is_empty():
     ui.empty(t("no_risk", lang))
+    open_in_drill()
 else:
     trend = views.risk_trend(place)
     chosen = trend.filter(trend["month"] == view.month).row(0, named=True)
@@ -60,6 +75,7 @@ else:
             t("risk_class_is", lang, cls=chosen["risk_class_" + lang]),
             chosen["why_" + lang] or "",
         )
+        open_in_drill()
     for column, key in zip(dims, ("ha", "vu", "cc"), strict=True):
         column.metric(
             dimension_names[key], f"{chosen[key]:.2f}", help=t("risk_dimension_help", lang)

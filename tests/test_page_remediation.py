@@ -16,7 +16,9 @@ from typing import Any
 
 import polars as pl
 import pytest
+from clicks import DRILL, Switched, click, element, table_row
 from conftest import Opened, assert_exports_match_table, read_csv, read_excel
+from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
 from test_remediation import (
     CITY,
     expected_groups,
@@ -513,3 +515,45 @@ def test_english_whistle_tables_download_as_excel(shown) -> None:
     sheet = read_excel(shown("street-older-english").download("whistle_department_xlsx"))
     assert sheet.name == "Whistle calls how departments r"
     assert sheet.title == "Remediation · Whistle calls: how departments respond · By department"
+
+
+# ------------------------------------------------------------------ the way into the drill-down
+
+
+def drill_link(case: Case, code: str, district: str) -> Switched:
+    """The drill-down of a place, in the case's language and week."""
+    return Switched(
+        DRILL,
+        {"lang": case.lang, "week": case.params["week"], "district": district, "place": code},
+    )
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_tables_report_a_clicked_row(shown, name: str) -> None:
+    """The table per place and the follow-up list (a key, on_select="rerun", one row)."""
+    page = shown(name)
+    for key in ("remediation_table", "supervision_table"):
+        if key in page.tables():  # an empty follow-up list shows no table
+            table = element(page.at, "dataframe", key).proto
+            assert list(table.selection_mode) == [DataframeProto.SelectionMode.SINGLE_ROW]
+    assert t("rem_table_pick", CASES[name].lang) in page.texts("caption")
+
+
+@pytest.mark.parametrize("name", ["city", "unit-26-weeks"])
+def test_a_row_of_the_table_per_place_opens_it_in_the_drill_down(data_root, raw, name) -> None:
+    """The city's table opens a unit, a unit's table one of its streets."""
+    case = CASES[name]
+    codes = list(places(raw, case))
+    row = len(codes) - 1  # the last row: not the first, and inside the table
+    switched = click(data_root, "remediation", case.params, "remediation_table", table_row(row))
+    assert switched == drill_link(case, codes[row], case.district or codes[row])
+
+
+def test_a_supervised_hazard_opens_its_grid_in_the_drill_down(data_root, raw) -> None:
+    case = CASES["street-older-english"]
+    hazards = supervised(raw, case)
+    row = hazards.height - 1
+    switched = click(data_root, "remediation", case.params, "supervision_table", table_row(row))
+    grid = hazards["grid_code"][row]
+    assert len(grid) == 16
+    assert switched == drill_link(case, grid, case.district)

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 import h3
 import polars as pl
 import pytest
+from clicks import element
 from conftest import (
     AS_OF,
     Opened,
@@ -26,9 +28,12 @@ from conftest import (
     communities_in,
     shown_count,
 )
+from streamlit.proto.Dataframe_pb2 import Dataframe as DataframeProto
+from streamlit.proto.DeckGlJsonChart_pb2 import DeckGlJsonChart
 
 from safetynet.analytics.metrics import RISK_CLASSES, risk_class
 from safetynet.app.labels import t
+from safetynet.app.views import CITY_CODE
 from safetynet.warehouse.vocabulary import label
 from safetynet.weeks import monday_of, week_key
 
@@ -426,3 +431,49 @@ def test_a_week_before_the_risk_months_says_why_it_is_empty(open_page, lang: str
     assert page.texts("title")[0] == ("郑州市 · 风险" if lang == "zh" else "Zhengzhou · Risk")
     assert not page.at.get("plotly_chart") and not page.at.get("deck_gl_json_chart")
     assert not page.tables()
+
+
+# --- the way into the drill-down ------------------------------------------------------------------
+
+
+def district_of(raw: dict[str, pl.DataFrame], code: str) -> str:
+    """The unit of a place of any level ('' for the city)."""
+    if len(code) == 12:
+        code = raw["communities"].filter(community_code=code)["street_code"][0]
+    if len(code) == 9:
+        code = raw["streets"].filter(street_code=code)["district_code"][0]
+    return "" if code == CITY_CODE else code
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_explained_place_opens_in_the_drill_down(
+    shown, raw, community: dict[str, Any], name: str
+) -> None:
+    """Beside the place whose risk is explained (picked in the box, on the map, in the table or
+    by a link), a link opens it in the drill-down, in the same language and week."""
+    case, page = CASES[name], shown(name)
+    place = page.at.selectbox(key="place").value
+    (link,) = [
+        x for x in page.at.get("page_link") if x.proto.label == t("risk_open_drill", case.lang)
+    ]
+    assert link.proto.page == "drill"
+    params = dict(parse_qsl(link.proto.query_string, keep_blank_values=True))
+    district = district_of(raw, place)
+    assert params == {
+        "lang": case.lang,
+        "week": week_key(case.week),
+        "district": district,
+        "place": place,
+    }
+    # the city, the unit, or the community the link picked
+    want = community["community_code"] if case.pick_community else case.district or CITY_CODE
+    assert place == want
+
+
+def test_the_map_and_the_table_pick_the_place_to_explain(shown) -> None:
+    """The map and the table of the riskiest communities report a click to the place's box."""
+    at = shown("city").at
+    deck = element(at, "deck_gl_json_chart", "risk_map").proto
+    assert list(deck.selection_mode) == [DeckGlJsonChart.SelectionMode.SINGLE_OBJECT]
+    table = element(at, "dataframe", "risk_top").proto
+    assert list(table.selection_mode) == [DataframeProto.SelectionMode.SINGLE_ROW]

@@ -119,4 +119,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_arrival_p90": ("到场用时90分位（小时）", "90th pct hours"),
     "col_resolution_rate": ("解决率", "Resolution rate"),
     "col_unresolved": ("未解决", "Unresolved"),
+    "rem_table_pick": (
+        "点击一行，在下钻中查看该地。",
+        "Click a row to open that place in the drill-down.",
+    ),
+    "rem_supervision_pick": (
+        "点击一行，在下钻中查看其所在网格。",
+        "Click a row to open its grid in the drill-down.",
+    ),
 }

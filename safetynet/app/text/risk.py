@@ -79,4 +79,5 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} open hazards ({major} major) in {c} communities",
     ),
     "no_open_hazards": ("该周末没有未整改隐患。", "No hazard was open at the end of the week."),
+    "risk_open_drill": ("在下钻中查看", "Open in drill-down"),
 }
