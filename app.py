@@ -5,7 +5,7 @@ import streamlit as st
 from safetynet.app import db, navigation, ui
 from safetynet.app.labels import LANGS, t
 
-st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout="wide")
+navigation.set_page()
 
 # Navigation is declared before the sidebar's widgets: declared after them, Streamlit 1.67 gives
 # the widgets other ids on the first run of a fresh server, and a visitor's first choice is lost.

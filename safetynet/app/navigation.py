@@ -22,6 +22,13 @@ PAGES = (
 HIDDEN = (("pages/floor.py", "floor", ":material/check_box_outline_blank:", "floor"),)
 
 
+def set_page() -> None:
+    """The browser tab's title and icon, and the wide layout. Called before st.navigation on every
+    run: a page's own (material) icon would otherwise become the tab's icon, which the browser
+    fetches from a font server — the dashboard must not ask anything of the internet."""
+    st.set_page_config(page_title="安全网 SafetyNet", page_icon="🛡️", layout="wide")
+
+
 def pages(lang: str) -> list[st.Page]:
     shown = [
         st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=i == 0)

@@ -207,6 +207,7 @@ def current_view() -> View:
     then declare the navigation and run again, this time through app.py, on the same URL.
     """
     if "_view" not in st.session_state:
+        navigation.set_page()
         st.navigation(navigation.pages("zh"), position="hidden")
         st.rerun()
     return st.session_state["_view"]
