@@ -4,7 +4,9 @@ open there; the inspector's way down, by click, by search or by link."""
 import streamlit as st
 
 from safetynet.app import drill, escape, fmt, ui, views
+from safetynet.app.charts import common
 from safetynet.app.charts import drill as charts
+from safetynet.app.colours import ACCENT, MUTED
 from safetynet.app.export import About, Col
 from safetynet.app.labels import FIGURES, ON_TIME_RATE, t
 from safetynet.warehouse.vocabulary import LABELS, label
@@ -30,7 +32,8 @@ parent = (
     else None
 )
 figures = (*FIGURES, ON_TIME_RATE)
-for column, figure in zip(ui.cells(len(figures) + 1), figures, strict=False):
+cells = ui.cells(len(figures) + (place.level != "grid"), width=150)  # a grid has no risk index
+for column, figure in zip(cells, figures, strict=False):
     with column:
         st.metric(
             figure.name(lang), ui.figure_text(figure, own[figure.key], lang),
@@ -39,7 +42,7 @@ for column, figure in zip(ui.cells(len(figures) + 1), figures, strict=False):
         if place.parent:
             st.caption(drill.against(figure, place, siblings, parent, lang))
 if place.level != "grid":
-    with ui.cells(1)[0]:
+    with cells[-1]:
         st.metric(
             t("drill_risk", lang), drill.risk_text(own, lang), help=t("drill_risk_help", lang)
         )
@@ -47,9 +50,8 @@ if place.parent:
     st.caption(t("drill_rank_note", lang, level=drill.level_name(place.level, lang)))
 
 # --- one level down -------------------------------------------------------------------------------
-ROW_COLUMNS = (
-    Col("name_{lang}", "col_name"),
-    Col("risk_class_{lang}", "col_risk_class"),
+NAME, RISK = Col("name_{lang}", "col_name"), Col("risk_class_{lang}", "col_risk_class")
+FIGURE_COLUMNS = (
     Col("new_hazards", "col_new", "count"),
     Col("open_hazards", "col_open", "count"),
     Col("major_open", "col_major_open", "count"),
@@ -60,13 +62,31 @@ ROW_COLUMNS = (
 )
 place_filter = [(t("drill_place", lang), drill.path_text(place, lang) or here)]
 if place.level in views.CHILD_LEVEL:
-    child_level = drill.level_name(views.CHILD_LEVEL[place.level], lang)
+    child = views.CHILD_LEVEL[place.level]
+    child_level = drill.level_name(child, lang)
     rows = views.children(place, view.week)
-    st.subheader(t("drill_children", lang, level=child_level))
+    st.subheader(t("drill_children", lang, level=t(f"level_{child}", lang)))
+    worst = drill.most_overdue(rows)
+    names = worst["name_" + lang].to_list()
+    st.plotly_chart(
+        common.bars_side_by_side(
+            names,
+            [
+                common.series(t("col_overdue", lang), worst["overdue"], ACCENT, str),
+                common.series(t("col_open", lang), worst["open_hazards"], MUTED, str),
+            ],
+            t("drill_chart_title", lang, level=t(f"level_{child}", lang), n=worst.height),
+            ui.chart_note(view, view.period, t("hazards_unit", lang), sep="<br>"),
+        ),
+        width="stretch",
+        key="drill_chart",
+        on_select=drill.pick_bar("drill_chart", worst["place_code"].to_list()),
+        selection_mode="points",
+    )
     st.caption(t("drill_children_note", lang, level=child_level))
     ui.table(
         rows,
-        ROW_COLUMNS,
+        (NAME, *FIGURE_COLUMNS) if place.level == "community" else (NAME, RISK, *FIGURE_COLUMNS),
         view,
         About(t("drill", lang), t("drill_children", lang, level=child_level), place_filter,
               view.period, view.as_of),

@@ -1,5 +1,5 @@
-"""The README's pictures of the pages: every page in Chinese on a desktop, the overview in English
-and on a phone, from the served warehouse (the demo city, say), taken in headless Chromium the way
+"""The README's pictures of the pages: every page in Chinese on a desktop, the overview, the
+briefing and the drill-down in English and on a phone, from the served warehouse (the demo city, say), taken in headless Chromium the way
 the browser tests take theirs (safetynet.briefing.capture.full_page).
 
     python scripts/screenshots.py                 # into docs/screens/
@@ -30,19 +30,29 @@ from safetynet.briefing.formats import PHONE_AGENT
 ROOT = Path(__file__).resolve().parents[1]
 DESKTOP = {"width": 1600, "height": 1000}
 PHONE = {"width": 390, "height": 844}
+# The drill-down is pictured where an inspector would be: 金水区's street with the most overdue
+# hazards in the demo city (`city` scale), and a community of it with its grids and hazard list.
+DRILL_STREET = {"place": "410105024"}
+DRILL_COMMUNITY = {"place": "410105024010"}
+
+Shot = tuple[str, str, str, dict[str, int], dict[str, str]]
 
 
-def shots() -> list[tuple[str, str, str, dict[str, int]]]:
-    """(file stem, page path, language, viewport) of every picture."""
+def shots() -> list[Shot]:
+    """(file stem, page path, language, viewport, page parameters) of every picture."""
     pages = [
         ("overview" if i == 0 else url, "" if i == 0 else url) for i, (*_, url) in enumerate(PAGES)
     ]
-    out = [(stem, path, "zh", DESKTOP) for stem, path in pages]
+    drill = {"drill": DRILL_STREET}
+    out = [(stem, path, "zh", DESKTOP, drill.get(path, {})) for stem, path in pages]
     more = [
-        ("overview-en", "", "en", DESKTOP),
-        ("overview-phone", "", "zh", PHONE),
-        ("briefing-en", "briefing", "en", DESKTOP),
-        ("briefing-phone", "briefing", "zh", PHONE),
+        ("overview-en", "", "en", DESKTOP, {}),
+        ("overview-phone", "", "zh", PHONE, {}),
+        ("briefing-en", "briefing", "en", DESKTOP, {}),
+        ("briefing-phone", "briefing", "zh", PHONE, {}),
+        ("drill-en", "drill", "en", DESKTOP, DRILL_STREET),
+        ("drill-community", "drill", "zh", DESKTOP, DRILL_COMMUNITY),
+        ("drill-phone", "drill", "zh", PHONE, DRILL_COMMUNITY),
     ]
     return [*out, *more]
 
@@ -52,7 +62,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screens")
     args = parser.parse_args()
     with running_app() as base, browser() as chromium:
-        for stem, path, lang, viewport in shots():
+        for stem, path, lang, viewport, params in shots():
             phone = viewport is PHONE
             context = chromium.new_context(
                 viewport=viewport, **({"user_agent": PHONE_AGENT} if phone else {})
@@ -61,7 +71,7 @@ def main() -> int:
             try:
                 page = context.new_page()
                 keep_local(page, base)
-                page.goto(page_url(base, path, lang=lang), wait_until="commit")
+                page.goto(page_url(base, path, lang=lang, **params), wait_until="commit")
                 wait_for_page(page)
                 page.add_style_tag(content=HIDE_CHROME)  # the sidebar and Streamlit's toolbar
                 print(full_page(page, args.out / f"{stem}.png"))

@@ -151,3 +151,48 @@ def test_a_grids_hazard_list_downloads(page: Page, app: str, way) -> None:
     about = {line[0]: line[1] for line in lines[1:blank]}
     assert about["地点"].endswith(way["grid_name"])
     assert len(lines) - blank - 2 == int(way["open_in_grid"])  # header row, then one per hazard
+
+
+def test_a_bar_opens_the_place_below(page: Page, app: str, way, raw) -> None:
+    """The chart of the places below puts the most overdue on top: clicking its bar opens it."""
+    open_drill(page, app, place=way["district"], week=WEEK)
+    settled(page, f"{way['district_name']} · 下钻")
+    overdue = (
+        raw["hz"]
+        .filter(
+            is_open(SUNDAY)
+            & (pl.col("deadline") < SUNDAY)
+            & (pl.col("district_code") == way["district"])
+        )
+        .group_by("street_code")
+        .len()
+    )
+    opened = raw["hz"].filter(is_open(SUNDAY) & (pl.col("district_code") == way["district"]))
+    counts = raw["streets"].filter(district_code=way["district"]).select("street_code", "name_zh")
+    counts = (
+        counts.join(overdue.rename({"len": "overdue"}), on="street_code", how="left")
+        .join(
+            opened.group_by("street_code").len().rename({"len": "open"}),
+            on="street_code",
+            how="left",
+        )
+        .fill_null(0)
+    )
+    order = counts.sort(["overdue", "open", "street_code"], descending=[True, True, False])
+    # the first bar drawn wide enough to click (a place with no overdue hazard has none): its
+    # place is the row of the same position in the chart's order
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    for trace in chart.locator(".trace.bars").all():
+        bars = trace.locator(".point path").all()
+        chart.scroll_into_view_if_needed()
+        boxes = [bar.bounding_box() for bar in bars]
+        wide = [i for i, box in enumerate(boxes) if box and box["width"] > 3]
+        if wide:
+            box = boxes[wide[0]]  # plotly's drag layer takes the click and finds the bar under it
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            top = order.row(wide[0], named=True)
+            break
+    else:
+        pytest.fail("no bar to click")
+    settled(page, f"{top['name_zh']} · 下钻")
+    assert f"place={top['street_code']}" in page.url

@@ -197,6 +197,20 @@ def test_the_children_table_holds_every_child_with_its_figures(drill, raw, sampl
                 assert value == want[figure.key], (child, figure.key)
 
 
+@pytest.mark.parametrize("level", ["city", "district", "street", "community"])
+def test_the_chart_shows_the_most_overdue_places_below(drill, raw, sample, level) -> None:
+    page = drill(sample[level])
+    (chart,) = page.charts()
+    counts = {c: figures(raw, c) for c in children_of(raw, sample[level])}
+    order = sorted(counts, key=lambda c: (-counts[c]["overdue"], -counts[c]["open_hazards"], c))
+    order = order[:15]
+    overdue, opened = chart["data"]
+    assert overdue["x"] == [counts[c]["overdue"] for c in order]
+    assert opened["x"] == [counts[c]["open_hazards"] for c in order]
+    assert chart["layout"]["title"]["text"].replace("<br>", "").startswith("逾期未整改与未整改隐患")
+    assert "数据截至" in chart["layout"]["title"]["subtitle"]["text"]
+
+
 def test_the_children_table_downloads_as_shown(drill, sample) -> None:
     page = drill(sample["street"])
     sheet = assert_exports_match_table(page, "drill_children")

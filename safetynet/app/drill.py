@@ -185,6 +185,28 @@ def pick(table_key: str, codes: list[str]):
     return ui.pick_from_table(table_key, "place", codes)
 
 
+CHART_ROWS = 15  # the chart of the places below shows the most overdue this many
+
+
+def most_overdue(rows: pl.DataFrame) -> pl.DataFrame:
+    """The places below with the most overdue hazards, then the most open, for the chart."""
+    return rows.sort(
+        ["overdue", "open_hazards", "place_code"], descending=[True, True, False]
+    ).head(CHART_ROWS)
+
+
+def pick_bar(chart_key: str, codes: list[str]):
+    """An on_select callback for a bar chart of places (one bar per place and series, in the
+    order of `codes`): the clicked bar's place is opened here."""
+
+    def pick() -> None:
+        points = st.session_state[chart_key]["selection"]["points"]
+        if points:
+            st.session_state["place"] = codes[points[0]["point_index"]]
+
+    return pick
+
+
 WORST_COLUMNS = (
     Col("group_name", "col_community"),
     Col("street_name", "col_street"),

@@ -29,6 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The month's community risk index (0–10, population-weighted) and its class; grids have none.",
     ),
     "drill_children": ("下级{level}", "{level} below"),
+    "drill_chart_title": (
+        "逾期未整改与未整改隐患：逾期最多的{n}个{level}",
+        "Overdue and open hazards below: the {n} with the most overdue",
+    ),
     "drill_children_note": (
         "点击一行进入该{level}；点击列名排序。",
         "Click a row to open that {level}; click a header to sort.",
