@@ -60,7 +60,10 @@ FIGURE_COLUMNS = (
     Col("on_time_rate", "col_on_time", "rate"),
     Col("compliance_rate", "col_compliance", "rate"),
 )
-place_filter = [(t("drill_place", lang), drill.path_text(place, lang) or here)]
+place_filter = [
+    *ui.place_filter(view),
+    (t("drill_place", lang), drill.path_text(place, lang) or here),
+]
 if place.level in views.CHILD_LEVEL:
     child = views.CHILD_LEVEL[place.level]
     child_level = drill.level_name(child, lang)

@@ -17,7 +17,8 @@ SELECT h.hazard_id, h.grid_code, h.community_code, c.name_zh AS community_zh,
        ($week::DATE + 6 - h.found_date)::INTEGER AS days_open,
        greatest($week::DATE + 6 - h.deadline, 0)::INTEGER AS days_overdue
 FROM mart_hazard h
-JOIN dim_community c USING (community_code)
+-- the street's communities only: a hash table of a few rows, not of the city's communities
+JOIN dim_community c ON c.community_code = h.community_code AND c.street_code = $street
 WHERE h.street_code = $street
   AND ($community = '' OR h.community_code = $community)
   AND ($grid = '' OR h.grid_code = $grid)

@@ -6,16 +6,17 @@
 -- The figures of drill_places.sql, counted from the parent's hazards (mart_hazard) and patrols
 -- (stg_inspections) as mart_street_week counts them: a hazard is open at the end of the weeks
 -- from its found week up to its rectified week, overdue from its overdue week, in the year's
--- cohort from its found week up to the first week of the next ISO year of its found date's year.
+-- cohort from its found week up to the first week of the next ISO year of its found date's year,
+-- i.e. in week W's cohort when found by W and on or after 1 January of W's ISO year.
 -- A grid has no risk index and no name: it is called by the last four digits of its code.
 -- example: {"level": "community", "parent": "410105001", "week": "2026-11-23"}
 -- example: {"level": "grid", "parent": "410105001002", "week": "2026-11-23"}
 WITH hazards AS (
     SELECT CASE $level WHEN 'community' THEN community_code ELSE grid_code END AS place_code,
-           severity, found_week, overdue_week, rectified_date, deadline,
-           coalesce(rectified_week, DATE '9999-12-27') AS rectified_week,
-           date_trunc('week', make_date(year(found_date) + 1, 1, 4))::DATE AS next_year_week,
-           date_trunc('week', make_date(isoyear($week::DATE), 1, 4))::DATE AS year_week
+           severity, found_week, overdue_week, rectified_date, deadline, rectified_week,
+           rectified_week IS NULL OR rectified_week > $week AS open_at_end,
+           -- a comparison with one date, not a date computed per hazard
+           found_date >= make_date(isoyear($week::DATE), 1, 1) AS in_cohort
     FROM mart_hazard
     WHERE found_week <= $week
       AND (CASE $level WHEN 'community' THEN street_code ELSE community_code END) = $parent
@@ -24,14 +25,17 @@ hazard_figures AS (
     SELECT place_code,
            count(*) FILTER (WHERE found_week = $week) AS new_hazards,
            count(*) FILTER (WHERE found_week = $week AND severity = 'major') AS new_major,
-           count(*) FILTER (WHERE rectified_week > $week) AS open_hazards,
-           count(*) FILTER (WHERE rectified_week > $week AND severity = 'major') AS major_open,
-           count(*) FILTER (WHERE rectified_week > $week AND overdue_week <= $week) AS overdue,
-           count(*) FILTER (WHERE next_year_week > $week) AS ytd_found,
-           count(*) FILTER (WHERE rectified_week <= $week AND next_year_week > $week)
-               AS ytd_rectified,
-           count(*) FILTER (WHERE rectified_week BETWEEN year_week AND $week) AS year_rectified,
-           count(*) FILTER (WHERE rectified_week BETWEEN year_week AND $week
+           count(*) FILTER (WHERE open_at_end) AS open_hazards,
+           count(*) FILTER (WHERE open_at_end AND severity = 'major') AS major_open,
+           count(*) FILTER (WHERE open_at_end AND overdue_week <= $week) AS overdue,
+           count(*) FILTER (WHERE in_cohort) AS ytd_found,
+           count(*) FILTER (WHERE in_cohort AND NOT open_at_end) AS ytd_rectified,
+           count(*) FILTER (WHERE rectified_week BETWEEN
+                                  date_trunc('week', make_date(isoyear($week::DATE), 1, 4))
+                                  AND $week) AS year_rectified,
+           count(*) FILTER (WHERE rectified_week BETWEEN
+                                  date_trunc('week', make_date(isoyear($week::DATE), 1, 4))
+                                  AND $week
                               AND rectified_date <= deadline) AS year_rectified_on_time
     FROM hazards
     GROUP BY place_code
@@ -78,7 +82,8 @@ SELECT $level AS level, p.place_code, p.name_zh, p.name_en, p.population,
 FROM places p
 LEFT JOIN hazard_figures h USING (place_code)
 LEFT JOIN patrols x USING (place_code)
+-- the parent street bounds the scan of the risk mart (else: the month's rows of every community)
 LEFT JOIN mart_risk_community_month r
        ON $level = 'community' AND r.community_code = p.place_code
-      AND r.month = date_trunc('month', $week::DATE + 6)
+      AND r.month = date_trunc('month', $week::DATE + 6) AND r.street_code = $parent
 ORDER BY p.place_code;

@@ -2,6 +2,8 @@
 -- the drill-down's breadcrumb and for checking a code from a link (docs/drill-down.md).
 --   $code  a unit's (6 digits), street's (9), community's (12) or grid's (16) code; 410100 is the
 --          city. No row: no such place.
+-- Each level's table is searched only for a code of its length (the checks hold every code to
+-- its pattern's length), so a lookup searches one table, not all four.
 -- example: {"code": "410105001002"}
 -- example: {"code": "4101050010020001"}
 WITH found AS (
@@ -10,16 +12,16 @@ WITH found AS (
     WHERE $code = '410100'
     UNION ALL
     SELECT 'district', district_code, district_code, NULL, NULL, NULL
-    FROM dim_district WHERE district_code = $code
+    FROM dim_district WHERE length($code) = 6 AND district_code = $code
     UNION ALL
     SELECT 'street', street_code, district_code, street_code, NULL, NULL
-    FROM dim_street WHERE street_code = $code
+    FROM dim_street WHERE length($code) = 9 AND street_code = $code
     UNION ALL
     SELECT 'community', community_code, district_code, street_code, community_code, NULL
-    FROM dim_community WHERE community_code = $code
+    FROM dim_community WHERE length($code) = 12 AND community_code = $code
     UNION ALL
     SELECT 'grid', grid_code, district_code, street_code, community_code, grid_type
-    FROM dim_grid WHERE grid_code = $code
+    FROM dim_grid WHERE length($code) = 16 AND grid_code = $code
 )
 SELECT f.level, f.place_code, f.district_code, f.street_code, f.community_code, f.grid_type,
        d.name_zh AS district_zh, d.name_en AS district_en,
