@@ -18,12 +18,18 @@ import duckdb
 import openpyxl
 import polars as pl
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
-from safetynet.briefing.capture import browser, chromium_path, running_app
+from safetynet.briefing.capture import (
+    browser,
+    chromium_path,
+    keep_local,
+    running_app,
+    track_drawing,
+)
 from safetynet.build import BUILD_SQL, build
 from safetynet.demo.generate import DEFAULT_AS_OF, DEFAULT_SEED, generate
 from safetynet.warehouse import runner, store
@@ -393,6 +399,22 @@ def chromium() -> Iterator[Browser]:
         pytest.fail(f"browser tests must run in CI: {NO_CHROMIUM}", pytrace=False)
     with browser() as b:
         yield b
+
+
+BROWSER_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def page(chromium: Browser, app: str) -> Iterator[Page]:
+    """A fresh browser context (a fresh Streamlit session) on the module's app, desktop-sized,
+    in Chinese, that may only talk to the local app."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    track_drawing(context)
+    page = context.new_page()
+    keep_local(page, app)
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,16 @@ session) per test. The browser may only talk to the local app.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import polars as pl
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from safetynet.briefing.capture import (
-    keep_local,
     page_url,
-    track_drawing,
     wait_for_page,
     wait_until_idle,
 )
@@ -29,17 +26,6 @@ pytestmark = pytest.mark.browser
 LATEST_WEEK_END = date(2026, 11, 29)  # Sunday of 2026-W48, the small demo city's last week
 TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture
-def page(chromium: Browser, app: str) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    track_drawing(context)
-    page = context.new_page()
-    keep_local(page, app)
-    yield page
-    context.close()
 
 
 def open_overview(page: Page, app: str, **params: str) -> None:

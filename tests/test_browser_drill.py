@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 
 import openpyxl
 import polars as pl
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from test_browser_ways_in import ROW_PX, click_opens
 from test_page_drill import SUNDAY, is_open
 
 from safetynet.briefing.capture import keep_local, page_url, track_drawing, wait_for_page
@@ -22,17 +22,6 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000
 WEEK = "2026-W48"
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture
-def page(chromium: Browser, app: str) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    track_drawing(context)
-    page = context.new_page()
-    keep_local(page, app)
-    yield page
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +185,44 @@ def test_a_bar_opens_the_place_below(page: Page, app: str, way, raw) -> None:
         pytest.fail("no bar to click")
     settled(page, f"{top['name_zh']} · 下钻")
     assert f"place={top['street_code']}" in page.url
+
+
+def test_an_overdue_hazard_in_three_clicks_from_the_overview(page: Page, app: str, raw) -> None:
+    """The inspector's path: on the overview ranked by overdue hazards, (1) the worst unit's bar,
+    (2) its community with the most overdue hazards in the unit's list, (3) that community's
+    hazard list, most overdue first, here downloaded to read it."""
+    overdue = raw["hz"].filter(is_open(SUNDAY) & (pl.col("deadline") < SUNDAY))
+    page.goto(page_url(app, week=WEEK, figure="overdue"), wait_until="domcontentloaded")
+    wait_for_page(page, TIMEOUT_MS)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first  # the ranking, worst on top
+    chart.scroll_into_view_if_needed()
+    bars = [b.bounding_box() for b in chart.locator(".barlayer .point path").all()]
+    top = min((b for b in bars if b and b["width"] > 3), key=lambda b: b["y"])
+    ticks = chart.locator(".yaxislayer-above .ytick text").all()
+    unit_name = min((t.bounding_box()["y"], t.text_content()) for t in ticks)[1]
+    unit = raw["districts"].filter(name_zh=unit_name)["district_code"][0]
+    click_opens(page, top["x"] + top["width"] / 2, top["y"] + top["height"] / 2, unit_name, unit)
+
+    in_unit = overdue.filter(district_code=unit)
+    opened = raw["hz"].filter(is_open(SUNDAY) & (pl.col("district_code") == unit))
+    counts = (
+        in_unit.group_by("community_code")
+        .len()
+        .join(opened.group_by("community_code").len().rename({"len": "open"}), on="community_code")
+        .sort(["len", "open", "community_code"], descending=[True, True, False])
+    )
+    community = counts["community_code"][0]
+    name = raw["communities"].filter(community_code=community)["name_zh"][0]
+    table = page.locator('[data-testid="stDataFrame"]').nth(1)  # communities with overdue hazards
+    table.scroll_into_view_if_needed()
+    table.click(position={"x": 16, "y": ROW_PX + ROW_PX // 2})  # its first row's marker
+    settled(page, f"{name} · 下钻")
+
+    buttons = page.locator('[data-testid="stDownloadButton"]').get_by_text("下载 CSV")
+    with page.expect_download() as download:
+        buttons.last.click()  # the hazard list's
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()[1:]
+    ids = [line.split(",")[0] for line in lines]
+    want = overdue.filter(community_code=community)
+    assert set(want["hazard_id"]) <= set(ids)  # every overdue hazard of the community is listed
+    assert set(ids[: want.height]) == set(want["hazard_id"])  # the most overdue first

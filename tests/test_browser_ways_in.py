@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 
 import polars as pl
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from shapely.geometry import shape
 from test_page_remediation import CASES, places
 
 from safetynet.app import maps
-from safetynet.briefing.capture import keep_local, page_url, track_drawing, wait_for_page
+from safetynet.briefing.capture import page_url, wait_for_page
 
 # Skipped without Chromium, except in CI (tests/conftest.py); `chromium` and `app` come from there.
 pytestmark = pytest.mark.browser
@@ -30,17 +29,6 @@ expect.set_options(timeout=TIMEOUT_MS)
 ROW_PX = 35  # a table's header and each row (st.dataframe's default row height)
 CLICK_TRIES = 3
 RETRY_AFTER_MS = 8_000  # a click that started nothing by then is tried again
-
-
-@pytest.fixture
-def page(chromium: Browser, app: str) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    track_drawing(context)
-    page = context.new_page()
-    keep_local(page, app)
-    yield page
-    context.close()
 
 
 def open_page(page: Page, app: str, name: str = "", **params: str) -> None:
