@@ -70,22 +70,25 @@ if place.level in views.CHILD_LEVEL:
     rows = views.children(place, view.week)
     st.subheader(t("drill_children", lang, level=t(f"level_{child}", lang)))
     worst = drill.most_overdue(rows)
-    names = worst["name_" + lang].to_list()
-    st.plotly_chart(
-        common.bars_side_by_side(
-            names,
-            [
-                common.series(t("col_overdue", lang), worst["overdue"], ACCENT, str),
-                common.series(t("col_open", lang), worst["open_hazards"], MUTED, str),
-            ],
-            t("drill_chart_title", lang, level=t(f"level_{child}", lang), n=worst.height),
-            ui.chart_note(view, view.period, t("hazards_unit", lang), sep="<br>"),
-        ),
-        width="stretch",
-        key="drill_chart",
-        on_select=drill.pick_bar("drill_chart", worst["place_code"].to_list()),
-        selection_mode="points",
-    )
+    if worst.is_empty():
+        ui.empty(t("drill_chart_none", lang, level=child_level, day=drill.day_of(view)))
+    else:
+        names = worst["name_" + lang].to_list()
+        st.plotly_chart(
+            common.bars_side_by_side(
+                names,
+                [
+                    common.series(t("col_overdue", lang), worst["overdue"], ACCENT, str),
+                    common.series(t("col_open", lang), worst["open_hazards"], MUTED, str),
+                ],
+                t("drill_chart_title", lang, level=t(f"level_{child}", lang), n=worst.height),
+                ui.chart_note(view, view.period, t("hazards_unit", lang), sep="<br>"),
+            ),
+            width="stretch",
+            key="drill_chart",
+            on_select=drill.pick_bar("drill_chart", worst["place_code"].to_list()),
+            selection_mode="points",
+        )
     st.caption(t("drill_children_note", lang, level=child_level))
     ui.table(
         rows,

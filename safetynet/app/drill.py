@@ -189,10 +189,13 @@ CHART_ROWS = 15  # the chart of the places below shows the most overdue this man
 
 
 def most_overdue(rows: pl.DataFrame) -> pl.DataFrame:
-    """The places below with the most overdue hazards, then the most open, for the chart."""
-    return rows.sort(
-        ["overdue", "open_hazards", "place_code"], descending=[True, True, False]
-    ).head(CHART_ROWS)
+    """The places below with the most overdue hazards, then the most open, for the chart; places
+    with no open hazard are left out (the table lists them)."""
+    return (
+        rows.filter(pl.col("open_hazards") > 0)
+        .sort(["overdue", "open_hazards", "place_code"], descending=[True, True, False])
+        .head(CHART_ROWS)
+    )
 
 
 def pick_bar(chart_key: str, codes: list[str]):

@@ -33,6 +33,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "逾期未整改与未整改隐患：逾期最多的{n}个{level}",
         "Overdue and open hazards below: the {n} with the most overdue",
     ),
+    "drill_chart_none": (
+        "截至{day}，下级{level}都没有未整改的隐患。",
+        "No {level} below had an open hazard on {day}.",
+    ),
     "drill_children_note": (
         "点击一行进入该{level}；点击列名排序。",
         "Click a row to open that {level}; click a header to sort.",
