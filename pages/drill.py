@@ -103,7 +103,7 @@ if place.level in views.CHILD_LEVEL:
 
 # --- a unit: every community with overdue hazards, the quickest way to them -----------------------
 if place.level == "district":
-    worst = drill.overdue_communities(place, view)
+    worst = views.overdue_communities(place.code, view.week)
     st.subheader(t("drill_worst", lang))
     if worst.is_empty():
         ui.empty(t("drill_worst_none", lang, unit=here, week=view.week_label))
@@ -116,7 +116,7 @@ if place.level == "district":
             About(t("drill", lang), t("drill_worst", lang), place_filter, view.period, view.as_of),
             key="drill_worst",
             height=ui.rows_height(min(worst.height, 10)),
-            on_select=drill.pick("drill_worst", worst["group_code"].to_list()),
+            on_select=drill.pick("drill_worst", worst["place_code"].to_list()),
         )
 
 # --- a grid: its people, teams and patrols --------------------------------------------------------

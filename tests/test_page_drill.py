@@ -317,8 +317,8 @@ def test_a_unit_lists_every_community_with_overdue_hazards(drill, raw) -> None:
     names = dict(
         zip(raw["communities"]["community_code"], raw["communities"]["name_zh"], strict=True)
     )
-    assert sorted(rows["overdue_end"].to_list(), reverse=True) == rows["overdue_end"].to_list()
-    assert sorted(zip(rows["group_name"], rows["overdue_end"], strict=True)) == sorted(
+    assert sorted(rows["overdue"].to_list(), reverse=True) == rows["overdue"].to_list()
+    assert sorted(zip(rows["name_zh"], rows["overdue"], strict=True)) == sorted(
         (names[c], n) for c, n in overdue.iter_rows()
     )
 

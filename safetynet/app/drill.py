@@ -211,26 +211,12 @@ def pick_bar(chart_key: str, codes: list[str]):
 
 
 WORST_COLUMNS = (
-    Col("group_name", "col_community"),
+    Col("name_zh", "col_community"),
     Col("street_name", "col_street"),
-    Col("overdue_end", "col_overdue", "count"),
-    Col("open_end", "col_open", "count"),
+    Col("overdue", "col_overdue", "count"),
+    Col("open_hazards", "col_open", "count"),
     Col("supervised_open", "col_supervised_open", "count"),
 )
-
-
-def overdue_communities(place: Place, view: ui.View) -> pl.DataFrame:
-    """Every community of a unit with hazards overdue at the end of the week, the most first:
-    the inspector's way from a unit to its overdue hazards in one click."""
-    rows = views.remediation("community", place.code, "", view.week, view.week_end)
-    streets = views.drill_rows("street", place.code, view.week).select(
-        street_code="place_code", street_name="name_zh"
-    )
-    return (
-        rows.filter(pl.col("overdue_end") > 0)
-        .join(streets, on="street_code", how="left")
-        .sort(["overdue_end", "open_end", "group_code"], descending=[True, True, False])
-    )
 
 
 _HAZARD_TAIL = (

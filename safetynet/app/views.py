@@ -344,6 +344,11 @@ def search(text: str) -> pl.DataFrame:
     return db.query("place_search", text=text, limit=SEARCH_ROWS)
 
 
+def overdue_communities(district: str, week: date) -> pl.DataFrame:
+    """Every community of a unit with hazards overdue at the end of the week, the most first."""
+    return db.query("overdue_communities", district=district, week=week)
+
+
 def open_hazards(
     place: Place, week: date, category: str = "", severity: str = "", overdue: bool = False
 ) -> pl.DataFrame:
