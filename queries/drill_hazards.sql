@@ -10,6 +10,8 @@
 -- Reads mart_hazard, stored by place, so a street's list reads only its row groups.
 -- example: {"street": "410105022", "community": "", "grid": "", "week": "2026-11-23", "category": "", "severity": "", "overdue": false}
 -- example: {"street": "410105022", "community": "410105022001", "grid": "", "week": "2026-11-23", "category": "", "severity": "", "overdue": true}
+-- the next example is one of the longest lists at province scale (246 hazards)
+-- example: {"street": "410183004", "community": "", "grid": "", "week": "2026-11-23", "category": "", "severity": "", "overdue": false}
 SELECT h.hazard_id, h.grid_code, h.community_code, c.name_zh AS community_zh,
        h.category, h.severity, h.source, h.supervision_level,
        h.found_date, h.deadline,

@@ -11,6 +11,8 @@
 -- A grid has no risk index and no name: it is called by the last four digits of its code.
 -- example: {"level": "community", "parent": "410105001", "week": "2026-11-23"}
 -- example: {"level": "grid", "parent": "410105001002", "week": "2026-11-23"}
+-- the next example is the street with the most grids at province scale (8,338 in 212 communities)
+-- example: {"level": "community", "parent": "410182001", "week": "2026-11-23"}
 WITH hazards AS (
     SELECT CASE $level WHEN 'community' THEN community_code ELSE grid_code END AS place_code,
            severity, found_week, overdue_week, rectified_date, deadline, rectified_week,
