@@ -26,7 +26,7 @@ SELECT k.community_code AS place_code, c.name_zh, k.street_code, s.name_zh AS st
        k.overdue::INTEGER AS overdue, k.open_hazards::INTEGER AS open_hazards,
        k.supervised_open::INTEGER AS supervised_open
 FROM counts k
-JOIN dim_community c USING (community_code)
-JOIN dim_street s ON s.street_code = k.street_code
+JOIN dim_community c ON c.community_code = k.community_code AND c.district_code = $district
+JOIN dim_street s ON s.street_code = k.street_code AND s.district_code = $district
 WHERE k.overdue > 0
 ORDER BY overdue DESC, open_hazards DESC, place_code;
