@@ -24,13 +24,7 @@ drill.search(view)
 st.subheader(t("drill_figures", lang))
 siblings = views.siblings(place, view.week)
 own = siblings.filter(place_code=place.code).row(0, named=True)
-parent = (
-    views.siblings(views.Place(place.steps[:-1]), view.week)
-    .filter(place_code=place.parent.code)
-    .row(0, named=True)
-    if place.parent
-    else None
-)
+parent = views.parent_row(place, view.week)
 figures = (*FIGURES, ON_TIME_RATE)
 cells = ui.cells(len(figures) + (place.level != "grid"), width=150)  # a grid has no risk index
 for column, figure in zip(cells, figures, strict=False):

@@ -333,6 +333,14 @@ def siblings(place: Place, week: date) -> pl.DataFrame:
     return drill_rows(place.level, parent, week)
 
 
+def parent_row(place: Place, week: date) -> dict | None:
+    """The drill_rows figures of the place one level up; None for the city."""
+    if place.parent is None:
+        return None
+    above = Place(place.steps[:-1])
+    return siblings(above, week).filter(pl.col("place_code") == above.code).row(0, named=True)
+
+
 def children(place: Place, week: date) -> pl.DataFrame:
     """drill_rows of the places one level below (none below a grid)."""
     level = CHILD_LEVEL[place.level]
