@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from safetynet.app import colours, fmt, ui, views
+from safetynet.app import colours, drill, fmt, ui, views
 from safetynet.app.charts import balance as charts
 from safetynet.app.charts import common
 from safetynet.app.export import About, Col
@@ -128,7 +128,8 @@ else:
     st.caption(
         t("shortfall_matching", lang, n=fmt.count(short["matching"][0], lang), shown=short.height)
     )
-    ui.table(
+    st.caption(t("table_opens_drill", lang))
+    clicked = ui.table(
         ui.named(short, lang, item="resource_norms.item"),
         (
             Col("name_zh", "col_community"),
@@ -151,7 +152,10 @@ else:
             view.as_of,
         ),
         key="shortfall",
+        on_select="rerun",
     )
+    if code := ui.clicked_code(clicked, short["community_code"].to_list()):
+        drill.open_place(code, view)
 
 # --- prevention against response -----------------------------------------------------------------
 spending = views.funding(view.district)

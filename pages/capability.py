@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from safetynet.app import colours, fmt, ui, views
+from safetynet.app import colours, drill, fmt, ui, views
 from safetynet.app.charts import common as charts
 from safetynet.app.colours import ACCENT, MUTED, SECOND
 from safetynet.app.export import About, Col
@@ -176,7 +176,8 @@ with right:
 
 # --- everything in one table ---------------------------------------------------------------------
 st.subheader(t("cap_table_title", lang))
-ui.table(
+st.caption(t("table_opens_drill", lang))
+clicked = ui.table(
     places,
     (
         Col(view.names, "col_place"),
@@ -203,6 +204,9 @@ ui.table(
     ),
     key="capability_table",
     height=ui.rows_height(places.height),
+    on_select="rerun",
 )
+if code := ui.clicked_code(clicked, places["place_code"].to_list()):
+    drill.open_place(code, view)
 
 ui.footer(view)

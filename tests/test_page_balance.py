@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pytest
+from clicks import DRILL, Switched, click, table_row
 from conftest import AS_OF, Opened, View, assert_exports_match_table, communities_in
 
 from safetynet.analytics import metrics
@@ -407,3 +408,15 @@ def test_an_older_week_shows_the_same_as_of_figures(shown) -> None:
     period, week = page.texts("caption")[:2]
     assert period == f"Period: as of {AS_OF:%d %b %Y}"
     assert "(2025 W10) does not change it" in week
+
+
+def test_a_community_of_the_shortfall_list_opens_in_the_drill_down(data_root, raw) -> None:
+    """A clicked row of the 短板 list opens its community, in the view's language and week."""
+    case = CASES["unit"]
+    want = shortfalls(raw, case).head(50)
+    row = want.height - 1  # the last row shown: not the first
+    switched = click(data_root, "balance", case.params, "shortfall", table_row(row))
+    code = want["community_code"][row]
+    assert switched == Switched(
+        DRILL, {"lang": "en", "week": "2026-W48", "district": UNIT, "place": code}
+    )

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from clicks import DRILL, Switched, click, table_row
 from conftest import AS_OF, Opened, View, assert_exports_match_table, communities_in
 
 from safetynet.app import fmt
@@ -313,3 +314,14 @@ def test_table_downloads_state_the_page_filters_and_period(shown, raw, name: str
         "统计期": f"截至{day_zh(AS_OF)}；演练培训为近12个月（{day_zh(FIRST_DAY)}—{day_zh(AS_OF)}）",
         "数据截至": day_zh(AS_OF),
     }
+
+
+def test_a_row_of_the_table_opens_its_place_in_the_drill_down(data_root, raw) -> None:
+    """A clicked row opens its street (the whole, first, opens the unit) in the drill-down."""
+    case = CASES["unit"]
+    streets = sorted(raw["streets"].filter(district_code=UNIT)["street_code"])
+    for row, code in ((0, UNIT), (len(streets), streets[-1])):
+        switched = click(data_root, "capability", case.params, "capability_table", table_row(row))
+        assert switched == Switched(
+            DRILL, {"lang": "en", "week": "2026-W48", "district": UNIT, "place": code}
+        )

