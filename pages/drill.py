@@ -7,7 +7,7 @@ from safetynet.app import drill, escape, fmt, ui, views
 from safetynet.app.charts import common
 from safetynet.app.charts import drill as charts
 from safetynet.app.colours import ACCENT, MUTED
-from safetynet.app.export import About, Col
+from safetynet.app.export import About
 from safetynet.app.labels import FIGURES, ON_TIME_RATE, t
 from safetynet.warehouse.vocabulary import LABELS, label
 
@@ -44,16 +44,6 @@ if place.parent:
     st.caption(t("drill_rank_note", lang, level=drill.level_name(place.level, lang)))
 
 # --- one level down -------------------------------------------------------------------------------
-NAME, RISK = Col("name_{lang}", "col_name"), Col("risk_class_{lang}", "col_risk_class")
-FIGURE_COLUMNS = (
-    Col("new_hazards", "col_new", "count"),
-    Col("open_hazards", "col_open", "count"),
-    Col("major_open", "col_major_open", "count"),
-    Col("overdue", "col_overdue", "count"),
-    Col("rectification_rate", "col_rect_rate", "rate"),
-    Col("on_time_rate", "col_on_time", "rate"),
-    Col("compliance_rate", "col_compliance", "rate"),
-)
 place_filter = [
     *ui.place_filter(view),
     (t("drill_place", lang), drill.path_text(place, lang) or here),
@@ -80,19 +70,19 @@ if place.level in views.CHILD_LEVEL:
             ),
             width="stretch",
             key="drill_chart",
-            on_select=drill.pick_bar("drill_chart", worst["place_code"].to_list()),
+            on_select=ui.pick("drill_chart", "place", worst["place_code"].to_list()),
             selection_mode="points",
         )
     st.caption(t("drill_children_note", lang, level=child_level))
     ui.table(
         rows,
-        (NAME, *FIGURE_COLUMNS) if place.level == "community" else (NAME, RISK, *FIGURE_COLUMNS),
+        drill.child_columns(child),
         view,
         About(t("drill", lang), t("drill_children", lang, level=child_level), place_filter,
               view.period, view.as_of),
         key="drill_children",
         height=ui.rows_height(min(rows.height, 15)),
-        on_select=drill.pick("drill_children", rows["place_code"].to_list()),
+        on_select=ui.pick("drill_children", "place", rows["place_code"].to_list()),
     )  # fmt: skip
 
 # --- a unit: every community with overdue hazards, the quickest way to them -----------------------
@@ -110,7 +100,7 @@ if place.level == "district":
             About(t("drill", lang), t("drill_worst", lang), place_filter, view.period, view.as_of),
             key="drill_worst",
             height=ui.rows_height(min(worst.height, 10)),
-            on_select=drill.pick("drill_worst", worst["place_code"].to_list()),
+            on_select=ui.pick("drill_worst", "place", worst["place_code"].to_list()),
         )
 
 # --- a grid: its people, teams and patrols --------------------------------------------------------

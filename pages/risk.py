@@ -120,7 +120,7 @@ with left:
         maps.risk_map(views.districts(), *on_map, hex_classes, lang, view.district, ui.on_phone()),
         height=maps.height(ui.on_phone()),
         key="risk_map",
-        on_select=ui.pick_from_map("risk_map", "place"),
+        on_select=ui.pick("risk_map", "place"),
     )
     ui.legend(ui.risk_legend(lang))
     if hex_classes is not None and hexes.height:
@@ -202,7 +202,7 @@ ui.table(
     ),
     key="risk_top",
     height=ui.rows_height(views.TOP),
-    on_select=ui.pick_from_table("risk_top", "place", top["place_code"].to_list()),
+    on_select=ui.pick("risk_top", "place", top["place_code"].to_list()),
 )
 
 ui.footer(view)

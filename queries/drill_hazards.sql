@@ -12,7 +12,8 @@
 -- example: {"street": "410105022", "community": "410105022001", "grid": "", "week": "2026-11-23", "category": "", "severity": "", "overdue": true}
 -- the next example is one of the longest lists at province scale (246 hazards)
 -- example: {"street": "410183004", "community": "", "grid": "", "week": "2026-11-23", "category": "", "severity": "", "overdue": false}
-SELECT h.hazard_id, h.grid_code, h.community_code, c.name_zh AS community_zh,
+SELECT h.hazard_id, h.grid_code, g.name_zh AS grid_zh, g.name_en AS grid_en,
+       h.community_code, c.name_zh AS community_zh,
        h.category, h.severity, h.source, h.supervision_level,
        h.found_date, h.deadline,
        $week::DATE + 6 AS as_of_date,
@@ -21,6 +22,7 @@ SELECT h.hazard_id, h.grid_code, h.community_code, c.name_zh AS community_zh,
 FROM mart_hazard h
 -- the street's communities only: a hash table of a few rows, not of the city's communities
 JOIN dim_community c ON c.community_code = h.community_code AND c.street_code = $street
+JOIN dim_grid g ON g.grid_code = h.grid_code AND g.street_code = $street
 WHERE h.street_code = $street
   AND ($community = '' OR h.community_code = $community)
   AND ($grid = '' OR h.grid_code = $grid)

@@ -1,14 +1,15 @@
 -- The drill-down's core figures for the chosen week at the lower levels: the communities of one
--- street, or the grids of one community (docs/drill-down.md; above them: drill_places.sql).
+-- street, or the grids of one community (docs/drill-down.md; above them the page reads
+-- figures.sql and risk_places.sql).
 --   $level   'community' | 'grid'
 --   $parent  the street whose communities, or the community whose grids, these are
 --   $week    Monday of the chosen ISO week; stocks are read at its Sunday
--- The figures of drill_places.sql, counted from the parent's hazards (mart_hazard) and patrols
+-- The figures of figures.sql, counted from the parent's hazards (mart_hazard) and patrols
 -- (stg_inspections) as mart_street_week counts them: a hazard is open at the end of the weeks
 -- from its found week up to its rectified week, overdue from its overdue week, in the year's
 -- cohort from its found week up to the first week of the next ISO year of its found date's year,
 -- i.e. in week W's cohort when found by W and on or after 1 January of W's ISO year.
--- A grid has no risk index and no name: it is called by the last four digits of its code.
+-- A grid has no risk index; its name is dim_grid's.
 -- example: {"level": "community", "parent": "410105001", "week": "2026-11-23"}
 -- example: {"level": "grid", "parent": "410105001002", "week": "2026-11-23"}
 -- the next example is the street with the most grids at province scale (8,338 in 212 communities)
@@ -62,7 +63,7 @@ places AS (
     SELECT community_code AS place_code, name_zh, name_zh AS name_en, population::BIGINT AS population
     FROM dim_community WHERE $level = 'community' AND street_code = $parent
     UNION ALL
-    SELECT grid_code, '网格' || right(grid_code, 4), 'Grid ' || right(grid_code, 4), NULL
+    SELECT grid_code, name_zh, name_en, NULL
     FROM dim_grid WHERE $level = 'grid' AND community_code = $parent
 )
 SELECT $level AS level, p.place_code, p.name_zh, p.name_en, p.population,

@@ -37,6 +37,11 @@ SELECT r.place_code, p.name_zh, p.name_en, p.population,
        sum(r.ytd_rectified) / nullif(sum(r.ytd_found), 0) AS rectification_rate,
        -- open at the week's end, found before 1 January of its ISO year (往年结转未整改)
        sum(r.carried_open_end)::INTEGER AS carried_over_open,
+       -- rectified from the first week of the ISO year to this week (found in any year), and of
+       -- those by the deadline: the on-time rate (按期整改率)
+       sum(r.year_rectified)::INTEGER AS year_rectified,
+       sum(r.year_rectified_on_time)::INTEGER AS year_rectified_on_time,
+       sum(r.year_rectified_on_time) / nullif(sum(r.year_rectified), 0) AS on_time_rate,
        sum(r.items_checked)::BIGINT AS items_checked,
        sum(r.items_compliant)::BIGINT AS items_compliant,
        sum(r.items_compliant) / nullif(sum(r.items_checked), 0) AS compliance_rate,

@@ -25,8 +25,10 @@ WITH found AS (
 )
 SELECT f.level, f.place_code, f.district_code, f.street_code, f.community_code, f.grid_type,
        d.name_zh AS district_zh, d.name_en AS district_en,
-       s.name_zh AS street_zh, c.name_zh AS community_zh
+       s.name_zh AS street_zh, c.name_zh AS community_zh,
+       g.name_zh AS grid_zh, g.name_en AS grid_en
 FROM found f
 LEFT JOIN dim_district d USING (district_code)
 LEFT JOIN dim_street s USING (street_code)
-LEFT JOIN dim_community c USING (community_code);
+LEFT JOIN dim_community c USING (community_code)
+LEFT JOIN dim_grid g ON f.level = 'grid' AND g.grid_code = f.place_code;

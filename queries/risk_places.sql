@@ -1,6 +1,6 @@
 -- Risk index of every place at one level, for one month: score, class, the three dimensions and
 -- why (docs/risk-index.md), highest risk first.
---   $level     'district' | 'street' | 'community': the level of the rows
+--   $level     'city' (one row, 410100) | 'district' | 'street' | 'community': the level of the rows
 --   $district  a unit's code to keep only its streets or communities (or only that unit, at
 --              level 'district'), or '' for the whole city
 --   $month     any day of the month (the month's first day, say); the as-of month is read at the
@@ -17,7 +17,7 @@ WITH rows AS (
            risk_class, risk_class_zh, risk_class_en, risk_colour,
            driver_1, driver_1_points, driver_2, driver_2_points, why_zh, why_en
     FROM mart_risk_place_month
-    WHERE $level IN ('district', 'street') AND level = $level
+    WHERE $level IN ('city', 'district', 'street') AND level = $level
       AND month = date_trunc('month', $month::DATE)
       AND ($district = '' OR district_code = $district)
     UNION ALL
@@ -32,7 +32,10 @@ WITH rows AS (
       AND ($district = '' OR district_code = $district)
 ),
 names AS (
-    SELECT district_code AS place_code, name_zh, name_en, NULL AS lon, NULL AS lat
+    SELECT '410100' AS place_code, '郑州市' AS name_zh, 'Zhengzhou' AS name_en, NULL AS lon,
+           NULL AS lat
+    UNION ALL
+    SELECT district_code, name_zh, name_en, NULL, NULL
     FROM dim_district
     UNION ALL
     SELECT street_code, name_zh, name_zh, NULL, NULL FROM dim_street

@@ -14,8 +14,9 @@ raw rows):
   checked and compliant): drill_local.sql at level community;
 - (b) a community's grids with the same figures: drill_local.sql at level grid;
 - (c) a street's open-hazard list at the week's Sunday, most overdue first: drill_hazards.sql;
-- (d) a unit's streets with the same figures: drill_places.sql at level street (from the week
-  mart, where PostgreSQL counts the unit's hazards and patrols);
+- (d) a unit's streets with the same figures: figures.sql by street for the week (from the
+  week mart, where PostgreSQL counts the unit's hazards and patrols) and risk_places.sql for
+  the streets' risk class, both timed, as the page asks both;
 - (e) a unit's communities with hazards overdue at the week's end, with their overdue, open and
   supervised open counts, the most overdue first: overdue_communities.sql (the unit's "overdue
   communities" list).
@@ -353,7 +354,19 @@ def cases(con: duckdb.DuckDBPyConnection, week: date) -> list[dict[str, Any]]:
         hazards(f"(c) street {big_street}'s open hazards ({big_open})", big_street),
         {
             "question": f"(d) unit {unit}'s streets",
-            "duck": ("drill_places", {"level": "street", "parent": unit, "week": week}),
+            "duck": (
+                "figures",
+                {"by": "street", "district": unit, "from": week, "to": week},
+                (
+                    "risk_places",
+                    {
+                        "level": "street",
+                        "district": unit,
+                        "month": (week + timedelta(days=6)).replace(day=1),
+                        "limit": 1_000_000,
+                    },
+                ),
+            ),
             "pg": (UNIT_STREETS, {"parent": unit, "week": week}),
             "columns": FIGURE_COLUMNS,
         },
@@ -464,11 +477,14 @@ def main() -> int:
     print(f"{'':<48} {'':>5}  {'median    p95':>15}  {'median    p95':>15}  {'median    p95':>15}")
     differ = 0
     for case in cases(con, week):
-        name, params = case["duck"]
+        name, params, *also = case["duck"]  # also: a query the page asks beside it
         sql, pg_params = case["pg"]
         (duck_rows, duck_t), (pg_rows, prepared_t), (_, unprepared_t) = timed(
             [
-                lambda name=name, params=params: runner.run(con, name, params),
+                lambda name=name, params=params, also=also: [
+                    runner.run(con, name, params),
+                    *(runner.run(con, n, p) for n, p in also),
+                ][0],
                 pg_caller(pg, sql, pg_params, prepare=True),
                 pg_caller(pg, sql, pg_params, prepare=False),
             ],

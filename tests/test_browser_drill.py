@@ -13,7 +13,8 @@ import polars as pl
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_browser_ways_in import ROW_PX, click_opens
-from test_page_drill import SUNDAY, is_open
+from test_page_drill import SUNDAY
+from test_remediation import open_at
 
 from safetynet.briefing.capture import keep_local, page_url, track_drawing, wait_for_page
 
@@ -27,7 +28,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 @pytest.fixture(scope="module")
 def way(raw: dict[str, pl.DataFrame]) -> dict[str, str]:
     """The way down to the grid with the most open hazards at the week's end: codes and names."""
-    opened = raw["hz"].filter(is_open(SUNDAY))
+    opened = raw["hz"].filter(open_at(SUNDAY))
     grid = opened.group_by("grid_code").len().sort(["len", "grid_code"], descending=[True, False])
     place = raw["place"].filter(grid_code=grid["grid_code"][0]).row(0, named=True)
     name = {
@@ -149,14 +150,14 @@ def test_a_bar_opens_the_place_below(page: Page, app: str, way, raw) -> None:
     overdue = (
         raw["hz"]
         .filter(
-            is_open(SUNDAY)
+            open_at(SUNDAY)
             & (pl.col("deadline") < SUNDAY)
             & (pl.col("district_code") == way["district"])
         )
         .group_by("street_code")
         .len()
     )
-    opened = raw["hz"].filter(is_open(SUNDAY) & (pl.col("district_code") == way["district"]))
+    opened = raw["hz"].filter(open_at(SUNDAY) & (pl.col("district_code") == way["district"]))
     counts = raw["streets"].filter(district_code=way["district"]).select("street_code", "name_zh")
     counts = (
         counts.join(overdue.rename({"len": "overdue"}), on="street_code", how="left")
@@ -191,7 +192,7 @@ def test_an_overdue_hazard_in_three_clicks_from_the_overview(page: Page, app: st
     """The inspector's path: on the overview ranked by overdue hazards, (1) the worst unit's bar,
     (2) its community with the most overdue hazards in the unit's list, (3) that community's
     hazard list, most overdue first, here downloaded to read it."""
-    overdue = raw["hz"].filter(is_open(SUNDAY) & (pl.col("deadline") < SUNDAY))
+    overdue = raw["hz"].filter(open_at(SUNDAY) & (pl.col("deadline") < SUNDAY))
     page.goto(page_url(app, week=WEEK, figure="overdue"), wait_until="domcontentloaded")
     wait_for_page(page, TIMEOUT_MS)
     chart = page.locator('[data-testid="stPlotlyChart"]').first  # the ranking, worst on top
@@ -204,7 +205,7 @@ def test_an_overdue_hazard_in_three_clicks_from_the_overview(page: Page, app: st
     click_opens(page, top["x"] + top["width"] / 2, top["y"] + top["height"] / 2, unit_name, unit)
 
     in_unit = overdue.filter(district_code=unit)
-    opened = raw["hz"].filter(is_open(SUNDAY) & (pl.col("district_code") == unit))
+    opened = raw["hz"].filter(open_at(SUNDAY) & (pl.col("district_code") == unit))
     counts = (
         in_unit.group_by("community_code")
         .len()

@@ -17,6 +17,7 @@ import pytest
 from conftest import APP, Opened, assert_exports_match_table
 from streamlit.testing.v1 import AppTest
 from test_app import LAST_WEEK
+from test_remediation import open_at
 
 from safetynet.app import fmt
 from safetynet.app.labels import FIGURES, ON_TIME_RATE, t
@@ -49,12 +50,6 @@ def hazards_of(raw: dict[str, pl.DataFrame], code: str) -> pl.DataFrame:
     return raw["hz"].filter(pl.col(LEVEL_COLUMN[level_of(code)]) == code)
 
 
-def is_open(day: date) -> pl.Expr:
-    return (pl.col("found_date") <= day) & (
-        pl.col("rectified_date").is_null() | (pl.col("rectified_date") > day)
-    )
-
-
 def share(num: int, den: int) -> float | None:
     return num / den if den else None
 
@@ -71,7 +66,7 @@ def figures(raw: dict[str, pl.DataFrame], code: str, week: date = LAST_WEEK) -> 
     patrols = raw["insp"].filter(pl.col("week_start") == week)
     if level_of(code) != "city":
         patrols = patrols.filter(pl.col(LEVEL_COLUMN[level_of(code)]) == code)
-    opened = h.filter(is_open(sunday))
+    opened = h.filter(open_at(sunday))
     return {
         "new_hazards": h.filter(pl.col("found_date").is_between(week, sunday)).height,
         "open_hazards": opened.height,
@@ -112,7 +107,7 @@ def shown_value(figure, value: float | None, lang: str = "zh") -> str:
 def sample(raw: dict[str, pl.DataFrame]) -> dict[str, str]:
     """One place per level on the way down to the grid with the most open hazards at the week's
     end (so every level has some), and a second grid with none."""
-    opened = raw["hz"].filter(is_open(SUNDAY))
+    opened = raw["hz"].filter(open_at(SUNDAY))
     top = opened.group_by("grid_code").len().sort(["len", "grid_code"], descending=[True, False])
     grid = top["grid_code"][0]
     place = raw["place"].filter(grid_code=grid).row(0, named=True)
@@ -246,7 +241,7 @@ def test_a_grid_shows_its_people_teams_and_patrols(drill, raw, sample) -> None:
 
 
 def open_list(raw, code: str, overdue: bool = False, category: str = "") -> pl.DataFrame:
-    rows = hazards_of(raw, code).filter(is_open(SUNDAY))
+    rows = hazards_of(raw, code).filter(open_at(SUNDAY))
     if overdue:
         rows = rows.filter(pl.col("deadline") < SUNDAY)
     if category:
@@ -301,7 +296,7 @@ def test_the_hazard_list_downloads_with_the_place_and_filters(drill, raw, sample
 
 
 def test_a_unit_lists_every_community_with_overdue_hazards(drill, raw) -> None:
-    overdue_units = raw["hz"].filter(is_open(SUNDAY) & (pl.col("deadline") < SUNDAY))
+    overdue_units = raw["hz"].filter(open_at(SUNDAY) & (pl.col("deadline") < SUNDAY))
     code = (
         overdue_units.group_by("district_code")
         .len()
@@ -310,7 +305,7 @@ def test_a_unit_lists_every_community_with_overdue_hazards(drill, raw) -> None:
     rows = drill(code).frame("drill_worst")
     overdue = (
         hazards_of(raw, code)
-        .filter(is_open(SUNDAY) & (pl.col("deadline") < SUNDAY))
+        .filter(open_at(SUNDAY) & (pl.col("deadline") < SUNDAY))
         .group_by("community_code")
         .len()
     )

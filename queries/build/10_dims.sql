@@ -17,7 +17,9 @@ FROM stg_communities c
 JOIN stg_streets s USING (street_code);
 
 CREATE TABLE dim_grid AS
-SELECT g.* EXCLUDE (_row), c.street_code, c.district_code
+SELECT g.* EXCLUDE (_row), c.street_code, c.district_code,
+       -- a grid has no name in the data: it is called by the last four digits of its code
+       '网格' || right(g.grid_code, 4) AS name_zh, 'Grid ' || right(g.grid_code, 4) AS name_en
 FROM stg_grids g
 JOIN dim_community c USING (community_code);
 

@@ -29,7 +29,7 @@ def current_place(view: ui.View) -> Place:
     Reruns once when a link or a click chose a place outside the sidebar's unit, so that the
     sidebar shows the place's unit."""
     code = link.follow("place", view.district or views.CITY_CODE)
-    place = views.place(code) if code else views.place(view.district or views.CITY_CODE)
+    place = views.place(code or view.district or views.CITY_CODE)
     if place is None:
         place = nearest(code)
         _notice(f"{t('bad_place', view.lang)} {link.quote(code)}")
@@ -75,12 +75,12 @@ def nearest(code: str) -> Place:
 
 def params(place: Place, view: ui.View) -> dict[str, str]:
     """The link that opens a place here, in the same language and week."""
-    return {
-        "lang": view.lang,
-        "week": week_key(view.week),
-        "district": place.district,
-        "place": place.code,
-    }
+    return link_to(place.code, place.district, view)
+
+
+def link_to(code: str, district: str, view: ui.View) -> dict[str, str]:
+    """The link that opens the place `code` of the unit `district` ('' for the city) here."""
+    return {"lang": view.lang, "week": week_key(view.week), "district": district, "place": code}
 
 
 def breadcrumb(place: Place, view: ui.View) -> None:
@@ -115,9 +115,13 @@ def search(view: ui.View) -> None:
     if found["matches"][0] > found.height:
         st.caption(t("drill_search_more", view.lang, n=found["matches"][0], shown=found.height))
     for row in found.iter_rows(named=True):
-        place = views.place(row["place_code"])
-        if place is not None:
-            st.page_link(PAGE, label=path_text(place, view.lang), query_params=params(place, view))
+        path = (row[f"district_{view.lang}"], row["street_zh"], row["community_zh"],
+                row[f"name_{view.lang}"])  # fmt: skip
+        st.page_link(
+            PAGE,
+            label=" › ".join(name for name in path if name),
+            query_params=link_to(row["place_code"], row["district_code"], view),
+        )
 
 
 def path_text(place: Place, lang: str) -> str:
@@ -180,11 +184,6 @@ def day_of(view: ui.View) -> str:
     return fmt.day(view.week_end, view.lang)
 
 
-def pick(table_key: str, codes: list[str]):
-    """An on_select callback for a table of places: the clicked row's place is opened here."""
-    return ui.pick_from_table(table_key, "place", codes)
-
-
 CHART_ROWS = 15  # the chart of the places below shows the most overdue this many
 
 
@@ -198,16 +197,22 @@ def most_overdue(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def pick_bar(chart_key: str, codes: list[str]):
-    """An on_select callback for a bar chart of places (one bar per place and series, in the
-    order of `codes`): the clicked bar's place is opened here."""
+_CHILD_FIGURES = (
+    Col("new_hazards", "col_new", "count"),
+    Col("open_hazards", "col_open", "count"),
+    Col("major_open", "col_major_open", "count"),
+    Col("overdue", "col_overdue", "count"),
+    Col("rectification_rate", "col_rect_rate", "rate"),
+    Col("on_time_rate", "col_on_time", "rate"),
+    Col("compliance_rate", "col_compliance", "rate"),
+)
 
-    def pick() -> None:
-        points = st.session_state[chart_key]["selection"]["points"]
-        if points:
-            st.session_state["place"] = codes[points[0]["point_index"]]
 
-    return pick
+def child_columns(level: str) -> tuple[Col, ...]:
+    """The columns of the table of places below: their name, risk class (grids have none) and
+    the core figures."""
+    risk = () if level == "grid" else (Col("risk_class_{lang}", "col_risk_class"),)
+    return (Col("name_{lang}", "col_name"), *risk, *_CHILD_FIGURES)
 
 
 WORST_COLUMNS = (
@@ -232,20 +237,18 @@ _HAZARD_TAIL = (
 # The hazard list names the places below the one shown: a street's list its communities and grids.
 HAZARD_COLUMNS = {
     "street": (Col("hazard_id", "col_hazard_id"), Col("community_zh", "col_community"),
-               Col("grid_name", "col_grid"), *_HAZARD_TAIL),
-    "community": (Col("hazard_id", "col_hazard_id"), Col("grid_name", "col_grid"), *_HAZARD_TAIL),
+               Col("grid_{lang}", "col_grid"), *_HAZARD_TAIL),
+    "community": (Col("hazard_id", "col_hazard_id"), Col("grid_{lang}", "col_grid"), *_HAZARD_TAIL),
     "grid": (Col("hazard_id", "col_hazard_id"), *_HAZARD_TAIL),
 }  # fmt: skip
 
 
 def named_hazards(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The hazard list with its enumerations named and each grid called as the page calls it."""
-    rows = ui.named(
+    """The hazard list with its enumerations named."""
+    return ui.named(
         rows, lang, category="hazards.category", severity="hazards.severity",
         supervision_level="hazards.supervision_level", source="hazards.source",
     )  # fmt: skip
-    prefix = "网格" if lang == "zh" else "Grid "
-    return rows.with_columns(grid_name=pl.lit(prefix) + pl.col("grid_code").str.slice(-4))
 
 
 def team_text(grid: dict, lang: str) -> str:

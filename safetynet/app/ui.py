@@ -364,7 +364,7 @@ def table(
     shown_rows: int | None = None,
 ):
     """A table as people read it (the columns' headers and formats) with Excel and CSV downloads
-    of the same columns. on_select: a callback for a clicked row (pick_from_table). shown_rows:
+    of the same columns. on_select: a callback for a clicked row (pick). shown_rows:
     show only the first rows (the page says so); the files hold every row."""
     shown = st.dataframe(
         frame.head(shown_rows or frame.height).select(_displayed(c, view.lang) for c in cols),
@@ -540,29 +540,16 @@ def place_filter(view: View) -> list[tuple[str, str]]:
     return [(t("filter_district", view.lang), place_name(view))]
 
 
-def pick_from_map(map_key: str, target: str) -> Callable[[], None]:
-    """An on_select callback for a map: the clicked object's place code becomes the choice
-    `target` (objects carry a "code")."""
+def pick(key: str, target: str, codes: Sequence[str] = ()) -> Callable[[], None]:
+    """An on_select callback for a map, chart or table of places: the clicked place's code
+    (clicked_code) becomes the choice `target`."""
 
-    def pick() -> None:
-        objects = st.session_state[map_key]["selection"]["objects"]
-        for picked in objects.values():
-            if picked and picked[0].get("code"):
-                st.session_state[target] = picked[0]["code"]
-                return
+    def chosen() -> None:
+        code = clicked_code(st.session_state[key], codes)
+        if code:
+            st.session_state[target] = code
 
-    return pick
-
-
-def pick_from_table(table_key: str, target: str, codes: Sequence[str]) -> Callable[[], None]:
-    """An on_select callback for a table: the clicked row's code becomes the choice `target`."""
-
-    def pick() -> None:
-        rows = st.session_state[table_key]["selection"]["rows"]
-        if rows:
-            st.session_state[target] = codes[rows[0]]
-
-    return pick
+    return chosen
 
 
 def clicked_code(event: Mapping | None, codes: Sequence[str] = ()) -> str | None:

@@ -312,18 +312,31 @@ def place(code: str) -> Place | None:
         name = row["community_zh"]
         steps.append(Step("community", row["community_code"], name, name))
     if row["level"] == "grid":
-        tail = row["place_code"][-4:]  # a grid has no name: the last digits of its code
-        steps.append(Step("grid", row["place_code"], f"网格{tail}", f"Grid {tail}"))
+        steps.append(Step("grid", row["place_code"], row["grid_zh"], row["grid_en"]))
     return Place(tuple(steps), row["grid_type"] or "")
+
+
+# The columns of a drill-down row, at every level.
+DRILL_COLUMNS = (
+    "place_code", "name_zh", "name_en", "population",
+    "new_hazards", "new_major", "open_hazards", "major_open", "overdue",
+    "ytd_found", "ytd_rectified", "rectification_rate",
+    "year_rectified", "year_rectified_on_time", "on_time_rate",
+    "items_checked", "items_compliant", "compliance_rate",
+    "risk", "risk_class", "risk_class_zh", "risk_class_en", "risk_colour",
+)  # fmt: skip
 
 
 def drill_rows(level: str, parent: str, week: date) -> pl.DataFrame:
     """The drill-down's core figures for the week, one row per place of `level` inside `parent`:
-    the marts above a street, the street's or community's own hazards and patrols below."""
+    above a street, the overview's figures with the month's risk index; below, the street's or
+    community's own hazards and patrols (drill_local)."""
     if level in ("community", "grid"):
         return db.query("drill_local", level=level, parent=parent, week=week)
-    return db.query(
-        "drill_places", level=level, parent=parent if level == "street" else "", week=week
+    month = (week + timedelta(days=6)).replace(day=1)  # the month the week ends in
+    rows = figures(level, parent, week, week)
+    return rows.join(risk_places(level, parent, month), on="place_code", how="left").select(
+        DRILL_COLUMNS
     )
 
 
