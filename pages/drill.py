@@ -109,8 +109,11 @@ if place.level == "grid":
     weeks = views.grid_patrols(place.code, view.week)
     grid = weeks.row(0, named=True)
     checked, compliant = weeks["items_checked"].sum(), weeks["items_compliant"].sum()
+    # the type as a line of its own: "Community grid" does not fit a phone's metric
+    st.caption(
+        ui.labelled("drill_grid_type", label("grids.grid_type", grid["grid_type"], lang), lang)
+    )
     facts = (
-        (t("drill_grid_type", lang), label("grids.grid_type", grid["grid_type"], lang)),
         (t("drill_households", lang), str(grid["households"])),
         (t("drill_workers", lang), str(grid["workers"])),
         (t("drill_team", lang), drill.team_text(grid, lang)),

@@ -46,6 +46,6 @@ def patrols(weeks: pl.DataFrame, lang: str, title: str, subtitle: str) -> go.Fig
     fig.update_layout(
         yaxis={"rangemode": "tozero", "dtick": 1},
         yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%",
-                "showgrid": False},
+                "tickvals": [0, 0.5, 1], "showgrid": False},
     )  # fmt: skip
     return layout(fig, title, subtitle, height=300, legend=True)
