@@ -9,7 +9,8 @@ BuildError whose message names what went wrong.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from tqdm import tqdm
 from safetynet.analytics import alerts, hexes
 from safetynet.warehouse import manifest, staging, store
 from safetynet.warehouse.checks import (
+    SAMPLE_ROWS,
+    BuildError,
+    Problem,
     empty_tables,
     failure,
     find_problems,
@@ -50,10 +54,20 @@ def build(
     """Build a warehouse from raw_dir and make it the one served; returns the new version.
     With wait=False a build finding another one running fails at once instead of waiting."""
     root = root or store.warehouse_dir()
+    with locked(root, wait, on_wait) as folder:
+        return build_in(folder, raw_dir, as_of, progress)
+
+
+@contextmanager
+def locked(
+    root: Path, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Path]:
+    """Hold the warehouse folder's lock, with what killed builds left cleaned away; a busy or
+    unwritable folder is a BuildError."""
     try:
         with store.lock(root, wait, on_wait or _say) as folder:
             store.clean(folder)
-            return _build_in(folder, raw_dir, as_of, progress)
+            yield folder
     except store.Busy as busy:
         raise failure(f"{root.name}/", str(busy)) from None
     except OSError as error:  # the folder itself: cannot be made, locked, cleaned or switched
@@ -64,12 +78,38 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _build_in(folder: Path, raw_dir: Path, as_of: date | None, progress: bool) -> store.Version:
+def validate(raw_dir: Path, as_of: date | None, samples: int = SAMPLE_ROWS) -> list[Problem]:
+    """Every problem the build would find in raw_dir's tables, without building: staged in
+    memory and checked. An import runs this when its own reading already failed, so that one
+    report still lists everything."""
+    with duckdb.connect() as con:
+        con.execute(f"SET TimeZone = '{TIME_ZONE}'")
+        try:
+            _check(con, raw_dir, as_of, samples)
+        except BuildError as error:
+            return error.problems
+    return []
+
+
+def build_in(
+    folder: Path,
+    raw_dir: Path,
+    as_of: date | None,
+    progress: bool,
+    samples: int = SAMPLE_ROWS,
+    before_switch: Callable[[], None] | None = None,
+) -> store.Version:
+    """The build, with the folder's lock held: `samples` offending rows quoted per problem, and
+    `before_switch` run once the new warehouse is complete, just before readers are pointed at
+    it (an import moves its raw data into the store there)."""
     target = store.new_path(folder)
     try:
         with duckdb.connect(str(target)) as con:
-            _fill(con, raw_dir, as_of, progress)
+            _fill(con, raw_dir, as_of, progress, samples)
         done = store.complete(target)
+        target = done  # from here a failure discards the complete file
+        if before_switch:
+            before_switch()
     except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as error:
         store.discard(target)  # a full disk, a lost folder: the machine, not the data
         raise failure(target.name, f"could not be written ({one_line(error)})") from None
@@ -83,17 +123,16 @@ def _build_in(folder: Path, raw_dir: Path, as_of: date | None, progress: bool) -
 
 
 def _fill(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, as_of: date | None, progress: bool
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    as_of: date | None,
+    progress: bool,
+    samples: int,
 ) -> None:
     steps = build_steps()
     con.execute(f"SET TimeZone = '{TIME_ZONE}'")
     with tqdm(total=len(steps) + 2, desc="build", unit=" steps", disable=not progress) as bar:
-        about = manifest.read(raw_dir)
-        staging.stage(con, raw_dir)
-        raise_if(empty_tables(con))
-        as_of = as_of or about.as_of or bulk_as_of(con)
-        _record(con, raw_dir, as_of, about)
-        raise_if(find_problems(con, row_checks(as_of)))
+        _check(con, raw_dir, as_of, samples)
         bar.update(2)
         for step in steps:
             bar.set_postfix_str(step.stem)
@@ -102,6 +141,16 @@ def _fill(
         hexes.build_hexes(con)
         alerts.build_signals(con)
         raise_if(find_problems(con, mart_checks(con)))
+
+
+def _check(con: duckdb.DuckDBPyConnection, raw_dir: Path, as_of: date | None, samples: int) -> None:
+    """Stage raw_dir, settle the as-of date, record it, and run every row check."""
+    about = manifest.read(raw_dir)
+    staging.stage(con, raw_dir)
+    raise_if(empty_tables(con))
+    as_of = as_of or about.as_of or bulk_as_of(con)
+    _record(con, raw_dir, as_of, about)
+    raise_if(find_problems(con, row_checks(as_of), samples))
 
 
 def _run(con: duckdb.DuckDBPyConnection, step: Path) -> None:

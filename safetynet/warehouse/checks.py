@@ -100,16 +100,19 @@ class Check:
     confirm: Callable[[Any], bool] | None = None
 
 
-def find_problems(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[Problem]:
+def find_problems(
+    con: duckdb.DuckDBPyConnection, checks: list[Check], samples: int = SAMPLE_ROWS
+) -> list[Problem]:
+    """The problems the checks find, each with its first `samples` offending rows."""
     problems = []
     for check in checks:
         if check.confirm:
-            problems += _confirmed(con, check, check.confirm)
+            problems += _confirmed(con, check, check.confirm, samples)
             continue
         rows = con.sql(f"SELECT count(*) FROM ({check.sql})", params=check.params).fetchall()[0][0]
         if rows:
             sample = con.sql(
-                f"SELECT * FROM ({check.sql}) LIMIT {SAMPLE_ROWS}", params=check.params
+                f"SELECT * FROM ({check.sql}) LIMIT {int(samples)}", params=check.params
             )
             records = tuple(dict(zip(sample.columns, r, strict=True)) for r in sample.fetchall())
             problems.append(Problem(check.table, check.column, check.what, rows, records))
@@ -117,7 +120,7 @@ def find_problems(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> list[P
 
 
 def _confirmed(
-    con: duckdb.DuckDBPyConnection, check: Check, confirm: Callable[[Any], bool]
+    con: duckdb.DuckDBPyConnection, check: Check, confirm: Callable[[Any], bool], samples: int
 ) -> list[Problem]:
     """The problem found by a check whose SQL only picks candidates: the rows `confirm` keeps."""
     candidates = con.sql(check.sql, params=check.params)
@@ -125,7 +128,7 @@ def _confirmed(
     hits = [r for r in records if confirm(r[check.column])]
     if not hits:
         return []
-    return [Problem(check.table, check.column, check.what, len(hits), tuple(hits[:SAMPLE_ROWS]))]
+    return [Problem(check.table, check.column, check.what, len(hits), tuple(hits[:samples]))]
 
 
 def raise_if(problems: list[Problem]) -> None:

@@ -71,10 +71,15 @@ def file_problems(raw_dir: Path) -> list[Problem]:
         if missing:
             problems.append(Problem(table.name, ", ".join(missing), "missing columns", 0))
         for name in names:
-            if name not in expected and PERSONAL_COLUMN.search(_words(name)):
+            if name not in expected and personal_header(name):
                 what = "looks like personal data; SafetyNet keeps counts only — remove the column"
                 problems.append(Problem(table.name, name, what, 0))
     return problems
+
+
+def personal_header(header: str) -> bool:
+    """Whether a column's header names a person's name, ID number, phone or address."""
+    return bool(PERSONAL_COLUMN.search(_words(header)))
 
 
 def _words(header: str) -> str:

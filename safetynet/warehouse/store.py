@@ -21,7 +21,7 @@ from pathlib import Path
 
 POINTER = "CURRENT.json"
 LOCK = "build.lock"
-KEEP = 3  # complete warehouses kept on disk: the served one and two to fall back to
+KEEP = 3  # complete warehouses kept on disk by default: the served one and two to fall back to
 COMPLETE = "safetynet-*.duckdb"  # names only a finished, checked build ever gets
 PARTIAL = "building-*.duckdb"  # a build in progress, or one that was killed
 
@@ -34,6 +34,12 @@ def data_dir() -> Path:
 
 def warehouse_dir() -> Path:
     return data_dir() / "warehouse"
+
+
+def kept() -> int:
+    """How many complete warehouses to keep: SAFETYNET_KEEP when set (at least 1), else KEEP."""
+    configured = os.environ.get("SAFETYNET_KEEP", "")
+    return max(1, int(configured)) if configured.strip().isdigit() else KEEP
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ def publish(path: Path) -> Version:
     return version
 
 
-def prune(root: Path, keep: int = KEEP) -> None:
+def prune(root: Path, keep: int | None = None) -> None:
     """Delete complete warehouses beyond the newest few; the served one is always kept, and a
     partial file is never counted or touched here.
 
@@ -134,7 +140,7 @@ def prune(root: Path, keep: int = KEEP) -> None:
     """
     served = current(root)
     files = sorted(root.glob(COMPLETE), reverse=True)
-    for old in files[keep:]:
+    for old in files[keep or kept() :]:
         if served is None or old != served.path:
             old.unlink(missing_ok=True)
 
