@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+    _data_commands(sub)
+
     info = sub.add_parser("info", help="print, as JSON, what the served warehouse holds")
     info.set_defaults(run=_info)
 
@@ -94,6 +96,43 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, required=True, help="folder to write into")
     brief.set_defaults(run=_briefing)
     return parser
+
+
+def _data_commands(sub: argparse._SubParsersAction) -> None:
+    """import, versions, rollback, template, export: a city's own data in and out."""
+    imp = sub.add_parser(
+        "import",
+        help="validate office files (Excel, CSV, Parquet) and, if all is well, build and serve them",
+    )
+    imp.add_argument("paths", type=Path, nargs="+", help="files, or folders of files")
+    imp.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    imp.add_argument(
+        "--replace", action="append", default=[], metavar="TABLE",
+        help="reload this table whole instead of adding to it (repeatable)",
+    )  # fmt: skip
+    imp.add_argument(
+        "--drop-personal", action="store_true",
+        help="drop columns holding personal data (names, phones, ID numbers) instead of refusing",
+    )  # fmt: skip
+    imp.set_defaults(run=_import)
+
+    versions = sub.add_parser("versions", help="list the kept warehouse versions and their data")
+    versions.set_defaults(run=_versions)
+
+    back = sub.add_parser("rollback", help="serve an earlier warehouse version again")
+    back.add_argument(
+        "version", nargs="?", default=None,
+        help="a warehouse file or raw version (v0003); default: the one before the served one",
+    )  # fmt: skip
+    back.set_defaults(run=_rollback)
+
+    template = sub.add_parser("template", help="write one Excel template per table")
+    template.add_argument("--out", type=Path, required=True)
+    template.set_defaults(run=_template)
+
+    export = sub.add_parser("export", help="write the served data as filled-in templates")
+    export.add_argument("--out", type=Path, required=True)
+    export.set_defaults(run=_export)
 
 
 def _demo_options(parser: argparse.ArgumentParser) -> None:
@@ -139,6 +178,67 @@ def demo_raw(scale: str, seed: int, as_of: date) -> Path:
     finally:
         shutil.rmtree(aside, ignore_errors=True)
     return raw_dir
+
+
+def _import(args: argparse.Namespace) -> int:
+    from safetynet.ingest import report
+    from safetynet.ingest.run import run
+
+    outcome = run(args.paths, args.as_of, args.replace, args.drop_personal, progress=True)
+    saved = report.save(outcome, args.paths)
+    print(report.terminal(outcome, saved), file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 1
+
+
+def _versions(args: argparse.Namespace) -> int:
+    from safetynet.ingest.history import warehouses
+
+    kept = [w.describe() for w in warehouses()]
+    if not kept:
+        print(
+            "no warehouse yet: run `safetynet build --demo` or `safetynet import`", file=sys.stderr
+        )
+        return 1
+    for line in kept:
+        print("  ".join(str(v) for v in line.values()))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from safetynet.ingest.history import rollback
+
+    print(f"serving {rollback(args.version).name}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from safetynet.ingest.templates import write_templates
+
+    print("\n".join(str(p) for p in write_templates(args.out, _served_tables(3))))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from safetynet.ingest.templates import export
+
+    print("\n".join(str(p) for p in export(_served_tables(), args.out)))
+    return 0
+
+
+def _served_tables(limit: int | None = None) -> dict:
+    """The served warehouse's staged raw tables (the first `limit` rows of each), or none."""
+    from safetynet.warehouse import runner
+    from safetynet.warehouse.schema import TABLES
+
+    version = store.current()
+    if version is None:
+        return {}
+    head = f" LIMIT {int(limit)}" if limit else ""
+    with runner.open_readonly(version.path) as con:
+        return {
+            t.name: con.sql(f"SELECT * EXCLUDE (_row) FROM stg_{t.name} ORDER BY _row{head}").pl()
+            for t in TABLES
+        }
 
 
 def _info(args: argparse.Namespace) -> int:

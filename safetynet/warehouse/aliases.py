@@ -20,7 +20,7 @@ from safetynet.warehouse.schema import TABLES
 TABLE_NAMES: dict[str, tuple[str, ...]] = {
     "districts": ("县级单位", "区县", "区县市", "units"),
     "streets": ("乡镇街道", "街道", "街道乡镇"),
-    "communities": ("社区村", "社区", "村社区", "社区（村）"),
+    "communities": ("社区村", "社区", "村社区"),
     "grids": ("网格", "网格台账", "网格信息"),
     "hazards": ("隐患", "隐患台账", "隐患排查", "隐患清单"),
     "inspections": ("巡查", "网格巡查", "巡查记录", "patrols"),
@@ -177,9 +177,12 @@ def column_for(table: str) -> dict[str, str]:
 
 
 def table_for(name: str) -> str | None:
-    """The table a file or sheet name means (隐患台账 → hazards), or None."""
-    key = header_key(name)
-    for table in TABLES:
-        if key in {header_key(n) for n in (table.name, *TABLE_NAMES[table.name])}:
-            return table.name
+    """The table a file or sheet name means (隐患台账 → hazards), or None. A name of parts
+    (隐患_hazards, as templates are named, or 2026-隐患台账) is read part by part too."""
+    parts = [name, *re.split(r"[\s_\-]+", name)]
+    for part in parts:
+        key = header_key(part)
+        for table in TABLES:
+            if key and key in {header_key(n) for n in (table.name, *TABLE_NAMES[table.name])}:
+                return table.name
     return None
