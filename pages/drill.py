@@ -17,6 +17,7 @@ place = drill.current_place(view)
 here = place.steps[-1].name(lang)
 st.title(f"{escape.markdown(here)} · {t('drill', lang)}")
 st.caption(ui.labelled("period", view.period, lang))
+ui.stale_banner(view, "drill")
 drill.breadcrumb(place, view)
 drill.search(view)
 

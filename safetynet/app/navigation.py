@@ -16,6 +16,7 @@ PAGES = (
     ("pages/capability.py", "capability", ":material/groups:", "capability"),
     ("pages/drill.py", "drill", ":material/account_tree:", "drill"),
     ("pages/briefing.py", "briefing", ":material/summarize:", "briefing"),
+    ("pages/data.py", "data", ":material/database:", "data"),
 )
 # Not in the sidebar: the empty page in the same frame, the floor the page-draw benchmark
 # (scripts/bench_pages.py) compares every page with.

@@ -390,3 +390,12 @@ def open_hazards(
 def grid_patrols(grid: str, week: date) -> pl.DataFrame:
     """A grid's people and teams, and its patrols week by week over the 8 weeks up to `week`."""
     return db.query("grid_patrols", grid=grid, week=week)
+
+
+# --- the data itself -------------------------------------------------------------------------------
+
+
+def data_freshness() -> pl.DataFrame:
+    """Every raw table in the served warehouse, in the schema's order: its rows and the first and
+    last day of its main date (empty for a table without one)."""
+    return db.query("data_freshness")

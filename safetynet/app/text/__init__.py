@@ -7,13 +7,14 @@ from safetynet.app.text import (
     briefing,
     capability,
     common,
+    data,
     drill,
     overview,
     remediation,
     risk,
 )
 
-MODULES = (common, overview, risk, balance, remediation, capability, briefing, drill)
+MODULES = (common, overview, risk, balance, remediation, capability, briefing, drill, data)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
