@@ -17,6 +17,8 @@ import openpyxl
 import polars as pl
 import pytest
 from conftest import AS_OF
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from safetynet.cli import main
@@ -375,3 +377,81 @@ def test_kill_at_any_step_changes_nothing_served(
     assert outcome.ok, report.terminal(outcome, None)
     leftovers = [k for k in snapshot(data) if "/.incoming-" in k or "/building-" in k]
     assert leftovers == []
+
+
+# --- many errors, unknown units, anything at all --------------------------------------------------
+
+
+def test_thousands_of_errors_are_summarised(
+    data: Path, small_raw: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1,500 unreadable counts and 1,500 negative ones: the report quotes 1,000 of each kind and
+    counts the rest; the terminal shows 10 of each."""
+    grids = pl.read_parquet(small_raw / "grids.parquet").head(3000)
+    rows = [
+        {"网格编码": r["grid_code"], "社区编码": r["community_code"], "网格类型": r["grid_type"],
+         "户数": "很多" if i % 2 else str(-1 - i), "网格员数": r["workers"],
+         "专职应急小组": r["has_group"], "应急小队": r["has_squad"]}
+        for i, r in enumerate(grids.iter_rows(named=True))
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "in", "网格.csv", rows)
+    assert main(["import", str(path)]) == 1
+    outcome_text = capsys.readouterr().err
+    saved = report.latest()
+    assert saved is not None and not saved["ok"]
+    by_problem: dict[str, list[dict]] = {}
+    for finding in saved["findings"]:
+        by_problem.setdefault(finding["problem"].split("：")[0], []).append(finding)
+    for problem in ("不是整数", "不能为负数"):
+        quoted, rest = by_problem[problem][:-1], by_problem[problem][-1]
+        assert len(quoted) == 1000 and all(f["rows"] == 1 for f in quoted)
+        assert rest["rows"] == 500 and rest["problem"] == f"{problem}：另有500行同样的问题"
+    assert "必填项为空" not in by_problem  # the unreadable counts are not reported twice
+    # 10 rows of each kind, and the line counting the rest of that kind
+    assert outcome_text.count("不是整数") == 11 and "导入未完成：共3,000处问题" in outcome_text
+    assert (
+        "网格.csv → 网格（grids，按文件名识别）：3,000行，新增0，替换3,000，问题3,000处"
+        in outcome_text
+    )
+
+
+def test_unknown_units_by_code_and_by_name(data: Path, small_raw: Path, tmp_path: Path) -> None:
+    streets = pl.read_parquet(small_raw / "streets.parquet").head(2)
+    rows = [
+        {
+            "街道编码": r["street_code"],
+            "单位编码": unit,
+            "街道名称": r["name_zh"],
+            "街道类型": "街道",
+        }
+        for r, unit in zip(streets.iter_rows(named=True), ("410199", "不存在区"), strict=True)
+    ]
+    path = write_csv(tmp_path / "in", "街道.csv", rows)
+    outcome = _refused(data, [path])
+    assert {(f.line, f.header, f.value, f.problem) for f in outcome.findings} == {
+        (2, "单位编码", "410199", "编码在县级单位表中不存在（含已存数据）"),
+        (3, "单位编码", "不存在区", "找不到名为“不存在区”的县级单位"),
+    }
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(st.lists(st.text(max_size=12), min_size=7, max_size=7), max_size=6),
+    header=st.sampled_from(["网格编码,社区编码,网格类型,户数,网格员数,专职应急小组,应急小队",
+                            "隐患编号,网格编码,隐患类别,隐患等级,发现方式,发现日期,整改期限"]),
+)  # fmt: skip
+def test_any_input_gives_a_report(
+    cells: list[list[str]], header: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the cells hold, an import into an empty data folder ends in a report (it has no
+    core tables, so it can never land), never in an exception."""
+    root = tmp_path / "empty"
+    monkeypatch.setenv("SAFETYNET_DATA", str(root))
+    path = tmp_path / "导入.csv"
+    lines = [header, *(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in cells)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    outcome = run([path])
+    assert not outcome.ok and outcome.findings
+    assert report.terminal(outcome, None).endswith("仍在使用原有数据。")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from safetynet.ingest.files import Sheet
-from safetynet.ingest.findings import Finding
+from safetynet.ingest.findings import Finding, more
 from safetynet.warehouse.aliases import TABLE_NAMES, template_header
 from safetynet.warehouse.checks import Problem, quoted
 from safetynet.warehouse.schema import TABLES_BY_NAME
@@ -24,6 +25,7 @@ STORED = "已存数据"  # rows that came from an earlier import
 EMPTY = "empty values"
 
 Wording = Callable[[re.Match[str]], tuple[str, str]]
+Cell = tuple[str, str, str, int]  # table, column, file, line
 
 
 def _table_zh(name: str) -> str:
@@ -103,12 +105,11 @@ def masked(value: Any) -> str:
 
 
 def findings(
-    problems: list[Problem], candidate: Path, sheets: list[Sheet], earlier: list[Finding]
+    problems: list[Problem], candidate: Path, sheets: list[Sheet], unread: set[Cell]
 ) -> list[Finding]:
     """One finding per offending row the check quoted, and one more for the rows beyond them.
-    A required cell found empty only because its value could not be read is left out: that
-    cell is already reported, with its value."""
-    unread = {(f.table, f.column, f.file, f.line) for f in earlier if f.column}
+    A required cell found empty only because its value could not be read (`unread`: table,
+    column, file, line) is left out: that cell is already reported, with its value."""
     out = []
     for problem in problems:
         if problem.table not in TABLES_BY_NAME:
@@ -119,7 +120,7 @@ def findings(
 
 
 def _rows(
-    problem: Problem, candidate: Path, sheets: list[Sheet], unread: set[tuple]
+    problem: Problem, candidate: Path, sheets: list[Sheet], unread: set[Cell]
 ) -> list[Finding]:
     text, fix = wording(problem.what)
     if not problem.sample:
@@ -129,7 +130,9 @@ def _rows(
     out = []
     for row in problem.sample:
         source, line = origin.row(row["_row"] - 1)
-        file, _, sheet = (source or STORED).partition(" › ")
+        file, _, sheet = source.partition(" › ")
+        if file not in {s.file for s in sheets}:  # stored earlier: say so, and from where
+            file = f"{STORED}（{file}）"
         if problem.what == EMPTY and (problem.table, problem.column, file, line) in unread:
             continue
         out.append(
@@ -150,17 +153,9 @@ def _rows(
         skipped = len(problem.sample) - len(out)
         beyond -= sum(1 for u in unread if u[:2] == (problem.table, problem.column)) - skipped
     if beyond > 0:
-        out.append(
-            Finding(
-                _table_zh(problem.table),
-                f"{text}：另有{beyond:,}行同样的问题",
-                fix,
-                header=_header(problem.table, problem.column, None, sheets),
-                table=problem.table,
-                column=problem.column,
-                rows=beyond,
-            )
-        )
+        header = _header(problem.table, problem.column, None, sheets)
+        like = out[0] if out else Finding(_table_zh(problem.table), text, fix, header=header)
+        out.append(more(replace(like, table=problem.table, column=problem.column), beyond))
     return out
 
 

@@ -21,3 +21,34 @@ class Finding:
     table: str = ""
     column: str = ""
     rows: int = 1
+
+
+QUOTED_ROWS = 1000  # rows quoted per kind of problem; the rest are counted in one more finding
+
+
+def more(like: Finding, rows: int) -> Finding:
+    """The finding that stands for `rows` more rows with the same problem as `like`."""
+    return Finding(
+        like.file,
+        f"{like.problem}：另有{rows:,}行同样的问题",
+        like.fix,
+        like.sheet,
+        header=like.header,
+        table=like.table,
+        column=like.column,
+        rows=rows,
+    )
+
+
+def capped(findings: list[Finding]) -> list[Finding]:
+    """At most QUOTED_ROWS findings per file, column and problem, and one counting the rest:
+    a column of a million bad dates is a summary, not a million lines."""
+    seen: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        seen.setdefault((finding.file, finding.header, finding.problem), []).append(finding)
+    out = []
+    for group in seen.values():
+        out += group[:QUOTED_ROWS]
+        if len(group) > QUOTED_ROWS:
+            out.append(more(group[0], sum(f.rows for f in group[QUOTED_ROWS:])))
+    return out

@@ -21,13 +21,12 @@ import polars as pl
 from safetynet import build
 from safetynet.ingest import explain, files, history, personal_scan, rawstore, values
 from safetynet.ingest.files import Sheet
-from safetynet.ingest.findings import Finding
+from safetynet.ingest.findings import QUOTED_ROWS, Finding, capped
 from safetynet.warehouse import store
 from safetynet.warehouse.aliases import TABLE_NAMES
 from safetynet.warehouse.checks import BuildError
 from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
 
-REPORT_ROWS = 1000  # offending rows quoted per problem; beyond, the report gives the count
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".parquet")
 PLACE_TABLES = ("districts", "streets", "communities")  # places an office may give by name
 POLARS_TYPES = {
@@ -60,6 +59,7 @@ class FileResult:
 class Outcome:
     findings: list[Finding]
     files: list[FileResult]
+    unread: set[explain.Cell] = field(default_factory=set)  # cells whose value could not be read
     version: store.Version | None = None  # the new warehouse, when the import landed
     raw: str | None = None  # the raw version it was built from
     based_on: str | None = None
@@ -88,14 +88,14 @@ def run(
         rawstore.clean()
         base = rawstore.served(store.current(folder))
         names = _place_names(base, sheets)
+        outcome = Outcome(findings, list(results.values()), based_on=base and base.name)
         frames: dict[str, list[pl.DataFrame]] = {}
         for sheet in sheets:
             frame, found = _prepare(sheet, names, drop_personal, results[id(sheet)])
-            findings += found
-            if frame is not None:
-                frames.setdefault(sheet.table, []).append(frame)
-        findings += _replace_without_file(replace, frames)
-        outcome = Outcome(findings, list(results.values()), based_on=base and base.name)
+            outcome.unread |= {(f.table, f.column, f.file, f.line) for f in found if f.column}
+            outcome.findings += capped(found)
+            frames.setdefault(sheet.table, []).append(frame)
+        outcome.findings += _replace_without_file(replace, frames)
         candidate = rawstore.incoming() / rawstore.next_name()
         try:
             tables = _merge(base, frames, replace, candidate, results, sheets)
@@ -186,9 +186,8 @@ def _prepare(
     names: dict[str, dict[str, str | None]],
     drop_personal: bool,
     result: FileResult,
-) -> tuple[pl.DataFrame | None, list[Finding]]:
-    """The sheet as typed schema columns plus provenance, with every problem of its cells; None
-    when the sheet cannot be used at all."""
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """The sheet as typed schema columns plus provenance, with every problem of its cells."""
     table = TABLES_BY_NAME[sheet.table]
     findings = personal_scan.extra_columns(sheet, drop_personal, result)
     columns = []
@@ -295,16 +294,16 @@ def _build(
 ) -> None:
     """Check the candidate whole; build and switch to it only when nothing at all is wrong."""
     if outcome.findings:
-        problems = build.validate(candidate, as_of, REPORT_ROWS)
-        outcome.findings += explain.findings(problems, candidate, sheets, outcome.findings)
+        problems = build.validate(candidate, as_of, QUOTED_ROWS)
+        outcome.findings += explain.findings(problems, candidate, sheets, outcome.unread)
         return
     try:
         outcome.version = build.build_in(
-            folder, candidate, as_of, progress, REPORT_ROWS, lambda: rawstore.commit(candidate)
+            folder, candidate, as_of, progress, QUOTED_ROWS, lambda: rawstore.commit(candidate)
         )
         outcome.raw = candidate.name
     except BuildError as error:
-        outcome.findings += explain.findings(error.problems, candidate, sheets, [])
+        outcome.findings += explain.findings(error.problems, candidate, sheets, set())
 
 
 def _record(outcome: Outcome, name: str, as_of: date | None, tables: dict[str, int]) -> dict:
