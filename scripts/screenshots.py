@@ -1,5 +1,5 @@
 """The README's pictures of the pages: every page in Chinese on a desktop, the overview, the
-briefing and the drill-down in English and on a phone, from the served warehouse (the demo city, say), taken in headless Chromium the way
+briefing, the drill-down and the data page in English and on a phone, from the served warehouse (the demo city, say), taken in headless Chromium the way
 the browser tests take theirs (safetynet.briefing.capture.full_page).
 
     python scripts/screenshots.py                 # into docs/screens/
@@ -53,6 +53,8 @@ def shots() -> list[Shot]:
         ("drill-en", "drill", "en", DESKTOP, DRILL_STREET),
         ("drill-community", "drill", "zh", DESKTOP, DRILL_COMMUNITY),
         ("drill-phone", "drill", "zh", PHONE, DRILL_COMMUNITY),
+        ("data-en", "data", "en", DESKTOP, {}),
+        ("data-phone", "data", "zh", PHONE, {}),
     ]
     return [*out, *more]
 

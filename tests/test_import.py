@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from safetynet.cli import main
-from safetynet.ingest import history, rawstore, report
+from safetynet.ingest import files, history, rawstore, report
 from safetynet.ingest.run import Outcome, run
 from safetynet.ingest.templates import export
 from safetynet.warehouse import runner, store
@@ -455,3 +455,18 @@ def test_any_input_gives_a_report(
     outcome = run([path])
     assert not outcome.ok and outcome.findings
     assert report.terminal(outcome, None).endswith("仍在使用原有数据。")
+
+
+def test_template_and_export_commands(data: Path, small_raw: Path, tmp_path: Path) -> None:
+    """`template` writes 17 workbooks with 3 sample rows of the served data; `export` writes the
+    served data whole, which reads back as the same tables."""
+    assert main(["template", "--out", str(tmp_path / "t")]) == 0
+    written = sorted((tmp_path / "t").glob("*.xlsx"))
+    assert len(written) == len(TABLES)
+    sheet, _ = files.read(next(p for p in written if p.name.endswith("_grids.xlsx")))
+    assert sheet is not None and sheet.frame.height == 3
+    assert main(["export", "--out", str(tmp_path / "e")]) == 0
+    for name in ("hazards", "districts"):
+        sheet, _ = files.read(next((tmp_path / "e").glob(f"*_{name}.*")))
+        assert sheet is not None and sheet.table == name
+        assert sheet.frame.height == pl.read_parquet(small_raw / f"{name}.parquet").height

@@ -75,16 +75,14 @@ def run(
     as_of: date | None = None,
     replace: Iterable[str] = (),
     drop_personal: bool = False,
-    root: Path | None = None,
     progress: bool = False,
 ) -> Outcome:
-    """Import the files (or every file of a folder) into the warehouse under `root`."""
+    """Import the files (or every file of a folder) into the served data folder."""
     replace = set(replace)
     findings, sheets = _read_all(paths)
     results = {id(s): _result(s) for s in sheets}
     findings += _unknown_replace(replace)
-    root = root or store.warehouse_dir()
-    with build.locked(root) as folder:
+    with build.locked(store.warehouse_dir()) as folder:
         rawstore.clean()
         base = rawstore.served(store.current(folder))
         names = _place_names(base, sheets)
@@ -310,12 +308,20 @@ def _record(outcome: Outcome, name: str, as_of: date | None, tables: dict[str, i
     return {
         "version": name,
         "created_at": outcome.at,
-        "user": getpass.getuser(),
+        "user": _user(),
         "based_on": outcome.based_on,
         "as_of": _iso(as_of),
         "files": [vars(r) | {"errors": None} for r in outcome.files],
         "rows": tables,
     }
+
+
+def _user() -> str:
+    """Who ran the import: the login name (a container may have none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
 
 
 def _iso(day: date | None) -> str | None:
