@@ -328,6 +328,12 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _in_order(finding: Finding) -> tuple[str, str, int]:
+    """Findings as a person works through them: file by file, row by row, counts last."""
+    return finding.file, finding.sheet or "", finding.line or 1 << 62
+
+
 def _count_errors(outcome: Outcome) -> None:
+    outcome.findings.sort(key=_in_order)
     for result in outcome.files:
         result.errors = sum(f.rows for f in outcome.findings if f.file == result.file)
