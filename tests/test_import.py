@@ -470,3 +470,19 @@ def test_template_and_export_commands(data: Path, small_raw: Path, tmp_path: Pat
         sheet, _ = files.read(next((tmp_path / "e").glob(f"*_{name}.*")))
         assert sheet is not None and sheet.table == name
         assert sheet.frame.height == pl.read_parquet(small_raw / f"{name}.parquet").height
+
+
+def test_a_folder_imported_again_skips_its_own_report(
+    data: Path, small_raw: Path, tmp_path: Path
+) -> None:
+    """The report lands beside the input: in the folder itself when a folder is imported. The
+    next import of that folder reads the same files, not the report (nor Excel's lock files)."""
+    folder = tmp_path / "in"
+    write_csv(folder, "网格.csv", _grid_rows(small_raw))
+    (folder / "~$网格.xlsx").write_bytes(b"owner")
+    first = run([folder])
+    saved = report.save(first, [folder])
+    assert first.ok and saved is not None and saved.parent == folder
+    again = run([folder])
+    assert again.ok, report.terminal(again, None)
+    assert [r.file for r in again.files] == ["网格.csv"]

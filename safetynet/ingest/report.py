@@ -17,7 +17,7 @@ from pathlib import Path
 import xlsxwriter
 
 from safetynet.ingest.findings import Finding
-from safetynet.ingest.run import FileResult, Outcome
+from safetynet.ingest.run import REPORT_NAME, FileResult, Outcome
 from safetynet.warehouse import store
 from safetynet.warehouse.aliases import TABLE_NAMES
 
@@ -132,7 +132,7 @@ def save(outcome: Outcome, inputs: list[Path]) -> Path | None:
     """Write the .xlsx next to the first input (or into the data folder when that folder cannot
     be written) and the JSON copy for the app; returns the workbook's path."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"导入报告-{stamp}.xlsx"
+    name = f"{REPORT_NAME}{stamp}.xlsx"
     first = inputs[0] if inputs else None
     folder = first if first and first.is_dir() else (first.parent if first else reports_dir())
     workbook = None

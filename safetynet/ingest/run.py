@@ -28,6 +28,8 @@ from safetynet.warehouse.checks import BuildError
 from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".parquet")
+REPORT_NAME = "导入报告-"  # an import's own report, written beside its input: never an input
+SKIPPED = ("~$", ".", REPORT_NAME)  # Excel's lock files, hidden files, our reports
 PLACE_TABLES = ("districts", "streets", "communities")  # places an office may give by name
 POLARS_TYPES = {
     "VARCHAR": pl.Utf8,
@@ -124,7 +126,7 @@ def _expand(paths: Sequence[Path], findings: list[Finding]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
-            out += [p for p in inside if not p.name.startswith(("~$", "."))]
+            out += [p for p in inside if not p.name.startswith(SKIPPED)]
         elif path.is_file():
             out.append(path)
         else:
