@@ -172,6 +172,9 @@ def test_incremental_import_adds_and_replaces(data: Path, small_raw: Path, tmp_p
     assert rectified == AS_OF
     kept = history.warehouses(data / "warehouse")
     assert [w.source for w in kept] == ["v0002", "v0001"] and kept[0].served
+    last = rawstore.get("v0002").record["last_imported"]  # every table, outliving v0001
+    assert last["hazards"] == {"at": outcome.at, "version": "v0002", "files": ["隐患台账.csv"]}
+    assert {last[t.name]["version"] for t in TABLES if t.name != "hazards"} == {"v0001"}
 
     main(["rollback"])
     assert [w.source for w in history.warehouses(data / "warehouse") if w.served] == ["v0001"]

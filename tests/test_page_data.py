@@ -72,6 +72,14 @@ V1 = {
         },
     ],
     "rows": {"grids": 3541, "hazards": 100},
+    "last_imported": {
+        "grids": {"at": "2026-11-20T02:00:00+00:00", "version": "v0001", "files": ["网格.xlsx"]},
+        "hazards": {
+            "at": "2026-11-20T02:00:00+00:00",
+            "version": "v0001",
+            "files": ["隐患台账.xlsx"],
+        },
+    },
 }
 V2 = {
     "version": SERVED,
@@ -93,6 +101,15 @@ V2 = {
         },
     ],
     "rows": {"grids": 3541, "hazards": 120},
+    # carried forward: grids as v0001 brought them, hazards from this import
+    "last_imported": V1["last_imported"]
+    | {
+        "hazards": {
+            "at": "2026-12-01T02:30:00+00:00",
+            "version": SERVED,
+            "files": ["隐患台账.xlsx"],
+        }
+    },
 }
 FINDINGS = [
     {"file": "隐患台账.xlsx", "problem": "发现日期晚于数据日期", "fix": "改为2026-11-29或更早",
@@ -263,16 +280,17 @@ def test_the_title_names_the_city_whatever_unit_is_chosen(open_page: Callable[..
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Path:
     """A data folder whose warehouse was built from the small city as raw version v0002 (no demo
-    manifest; as of the demo's date), with v0002 and the v0001 it was based on in the raw store."""
+    manifest; as of the demo's date), with v0002 in the raw store and v0001, which it was based
+    on, pruned."""
     root = tmp_path_factory.mktemp("imported")
     raw = root / "incoming" / SERVED
     shutil.copytree(small_raw, raw, ignore=shutil.ignore_patterns(manifest.DEMO))
     (raw / manifest.EXPORT).write_text(json.dumps({"as_of": AS_OF.isoformat()}))
     build(raw, root=root / "warehouse", progress=False)
-    for record in (V1, V2):
-        folder = root / "raw-store" / record["version"]
-        folder.mkdir(parents=True)
-        (folder / "version.json").write_text(json.dumps(record, ensure_ascii=False))
+    # v0001 has been pruned (no kept warehouse was built from it): only v0002's record is left
+    folder = root / "raw-store" / SERVED
+    folder.mkdir(parents=True)
+    (folder / "version.json").write_text(json.dumps(V2, ensure_ascii=False))
     return root
 
 
@@ -300,16 +318,16 @@ def open_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Opened]]:
     yield run
 
 
-def test_freshness_follows_the_raw_versions_behind_the_served_data(open_at, imported: Path):
+def test_freshness_says_when_each_table_was_last_imported(open_at, imported: Path):
     write_reports(imported)
     shown = shown_freshness(open_at(imported, "data")).select("table_name", "imported", "version")
     by_table = {row["table_name"]: row for row in shown.iter_rows(named=True)}
-    # hazards came again in v0002; grids last in v0001, which v0002 was based on
+    # hazards came again in v0002; grids last in v0001, pruned since: v0002's record says so
     assert by_table["hazards"] == {"table_name": "hazards", "imported": "2026-12-01 10:30",
                                    "version": SERVED}  # fmt: skip
     assert by_table["grids"] == {"table_name": "grids", "imported": "2026-11-20 10:00",
                                  "version": "v0001"}  # fmt: skip
-    # no kept version names the funding table: —
+    # no import has brought the funding table: —
     assert by_table["funding"]["imported"] is None and by_table["funding"]["version"] is None
 
 

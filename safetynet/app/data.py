@@ -104,40 +104,21 @@ def source_label(source: str, lang: str) -> str:
     return t("data_folder", lang, name=source)
 
 
-def chain(source: str) -> list[rawstore.RawVersion]:
-    """The raw version a warehouse was built from and the versions it was based on, newest first.
-    Each import starts from the served version (its record's based_on); the chain stops at a
-    version no longer kept."""
-    found: list[rawstore.RawVersion] = []
-    name: str | None = source
-    while name and name not in {v.name for v in found}:
-        version = rawstore.get(name)
-        if version is None:
-            break
-        found.append(version)
-        name = version.record.get("based_on")
-    return found
-
-
 def last_imports(source: str, built_at: datetime, lang: str) -> dict[str, tuple[str, str]]:
     """Table → (when it was last imported, from which data version), for the served warehouse.
     The demo city was never imported; a warehouse built from a folder took every table from it
-    when it was built; otherwise the newest version in the chain whose files held the table. A
-    table no kept version names is left out."""
+    when it was built; otherwise the served raw version says, for every table any import
+    brought (`last_imported` in its version.json, carried forward from version to version)."""
     if is_demo(source):
         return {name: ("", t("data_demo", lang)) for name in TABLES_BY_NAME}
-    versions = chain(source)
-    if not versions:
+    version = rawstore.get(source)
+    if version is None:
         built = local_time(built_at)
         return {name: (built, source_label(source, lang)) for name in TABLES_BY_NAME}
-    found: dict[str, tuple[str, str]] = {}
-    for version in versions:
-        for file in version.record.get("files", []):
-            if file.get("table"):
-                found.setdefault(
-                    file["table"], (local_time(version.record.get("created_at", "")), version.name)
-                )
-    return found
+    return {
+        table: (local_time(last.get("at", "")), last.get("version", ""))
+        for table, last in version.record.get("last_imported", {}).items()
+    }
 
 
 def freshness(rows: pl.DataFrame, info: dict, lang: str) -> pl.DataFrame:

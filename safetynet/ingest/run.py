@@ -99,7 +99,8 @@ def run(
         candidate = rawstore.incoming() / rawstore.next_name()
         try:
             tables = _merge(base, frames, replace, candidate, results, sheets)
-            rawstore.write(candidate, _record(outcome, candidate.name, as_of, tables), _iso(as_of))
+            record = _record(outcome, candidate.name, as_of, tables, base)
+            rawstore.write(candidate, record, _iso(as_of))
             _build(outcome, folder, candidate, as_of, progress, sheets)
         finally:
             shutil.rmtree(candidate.parent, ignore_errors=True)
@@ -306,7 +307,20 @@ def _build(
         outcome.findings += explain.findings(error.problems, candidate, sheets, set())
 
 
-def _record(outcome: Outcome, name: str, as_of: date | None, tables: dict[str, int]) -> dict:
+def _record(
+    outcome: Outcome,
+    name: str,
+    as_of: date | None,
+    tables: dict[str, int],
+    base: rawstore.RawVersion | None,
+) -> dict:
+    """What version.json says: this import's files and rows, and for every table when it was
+    last imported, carried forward from the base, so that it outlives pruned versions."""
+    mine: dict[str, list[str]] = {}
+    for result in outcome.files:
+        mine.setdefault(result.table, []).append(result.file)
+    last = dict(base.record.get("last_imported", {})) if base else {}
+    last |= {table: {"at": outcome.at, "version": name, "files": f} for table, f in mine.items()}
     return {
         "version": name,
         "created_at": outcome.at,
@@ -315,6 +329,7 @@ def _record(outcome: Outcome, name: str, as_of: date | None, tables: dict[str, i
         "as_of": _iso(as_of),
         "files": [vars(r) | {"errors": None} for r in outcome.files],
         "rows": tables,
+        "last_imported": last,
     }
 
 
