@@ -180,7 +180,8 @@ def test_timestamps_that_cannot_be_read() -> None:
         ("2.01万", 20100),  # 20099.999999999996 in floats
         ("3万", 30000),
         ("1.2e3", 1200),
-        ("9007199254740993", 9007199254740993),  # exact beyond a float's 53 bits
+        ("2,147,483,647", 2147483647),  # the largest INTEGER
+        ("-2147483648", -2147483648),  # the smallest
     ],
 )
 def test_integers(cell: str, number: int) -> None:
@@ -188,11 +189,20 @@ def test_integers(cell: str, number: int) -> None:
 
 
 def test_integers_that_cannot_be_read() -> None:
-    cells = ["2.5", "1.23456万", "12,34", "abc", "35%", "约12", "12-15", "99999999999999999999"]
+    cells = ["2.5", "1.23456万", "12,34", "abc", "35%", "约12", "12-15"]
     values, unreadable = read("districts.population", cells)
     assert values == [None] * len(cells)
     assert problems(unreadable) == [(i, "不是整数") for i in range(len(cells))]
     assert unreadable[0].fix == "写成整数，如 1234 或 1,234"
+
+
+def test_integers_too_large_for_the_column() -> None:
+    """INTEGER is 32 bits: a larger whole number is named as such, not cast to garbage later."""
+    cells = ["2147483648", "9007199254740993", "-3,000,000,000", "30亿", "99999999999999999999"]
+    values, unreadable = read("districts.population", cells)
+    assert values == [None] * len(cells)
+    assert problems(unreadable) == [(i, "数字太大") for i in range(len(cells))]
+    assert unreadable[0].fix == "整数不能超过 2,147,483,647"
 
 
 @pytest.mark.parametrize(
@@ -367,7 +377,7 @@ def test_text_is_stripped_and_kept_as_written() -> None:
 KINDS = {
     "hazards.found_date": pl.Date,
     "whistle_calls.called_at": pl.Datetime("us"),
-    "districts.population": pl.Int64,
+    "districts.population": pl.Int32,
     "funding.prevention_wan": pl.Float64,
     "communities.flood_prone": pl.Boolean,
     "hazards.severity": pl.Utf8,

@@ -24,19 +24,10 @@ from safetynet.weeks import history_start
 DEFAULT_SEED = 20210720  # the day of the "7·20" rainstorm
 DEFAULT_AS_OF = date(2026, 11, 29)  # a Sunday: 2026年第48周 is the latest full week
 
-POLARS_TYPES: dict[str, pl.DataType] = {
-    "VARCHAR": pl.String(),
-    "INTEGER": pl.Int32(),
-    "DOUBLE": pl.Float64(),
-    "BOOLEAN": pl.Boolean(),
-    "DATE": pl.Date(),
-    "TIMESTAMP": pl.Datetime("us"),
-}
-
 
 def conform(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     """The frame with exactly the table's columns, in order, in the schema's types."""
-    return frame.select(pl.col(c.name).cast(POLARS_TYPES[c.type]) for c in table.columns)
+    return frame.select(pl.col(n).cast(t) for n, t in table.polars_schema.items())
 
 
 class _TableWriter:

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from safetynet.ingest.files import Sheet
-from safetynet.ingest.findings import Finding, more
+from safetynet.ingest.findings import SHEET_MARK, Finding, more
 from safetynet.warehouse.aliases import TABLE_NAMES, template_header
 from safetynet.warehouse.checks import Problem, quoted
 from safetynet.warehouse.schema import TABLES_BY_NAME
@@ -111,27 +111,34 @@ def findings(
     A required cell found empty only because its value could not be read (`unread`: table,
     column, file, line) is left out: that cell is already reported, with its value."""
     out = []
+    origins: dict[str, pl.DataFrame] = {}  # each table's provenance, read once
     for problem in problems:
         if problem.table not in TABLES_BY_NAME:
             out.append(Finding(problem.source, *wording(problem.what)))
             continue
-        out += _rows(problem, candidate, sheets, unread)
+        if problem.sample and problem.table not in origins:
+            columns = ["_source", "_line"]
+            origins[problem.table] = pl.read_parquet(
+                candidate / f"{problem.table}.parquet", columns=columns
+            )
+        out += _rows(problem, origins.get(problem.table), sheets, unread)
     return out
 
 
 def _rows(
-    problem: Problem, candidate: Path, sheets: list[Sheet], unread: set[Cell]
+    problem: Problem, origin: pl.DataFrame | None, sheets: list[Sheet], unread: set[Cell]
 ) -> list[Finding]:
+    """The problem's quoted rows, each where its file has it, and a count of the rest."""
     text, fix = wording(problem.what)
     if not problem.sample:
         header = _header(problem.table, problem.column, None, sheets)
         return [Finding(_table_zh(problem.table), text, fix, header=header, table=problem.table)]
-    origin = pl.read_parquet(candidate / f"{problem.table}.parquet", columns=["_source", "_line"])
+    imported = {s.file for s in sheets}
     out = []
     for row in problem.sample:
         source, line = origin.row(row["_row"] - 1)
-        file, _, sheet = source.partition(" › ")
-        if file not in {s.file for s in sheets}:  # stored earlier: say so, and from where
+        file, _, sheet = source.partition(SHEET_MARK)
+        if file not in imported:  # stored earlier: say so, and from where
             file = f"{STORED}（{file}）"
         if problem.what == EMPTY and (problem.table, problem.column, file, line) in unread:
             continue

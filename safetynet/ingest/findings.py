@@ -23,6 +23,7 @@ class Finding:
     rows: int = 1
 
 
+SHEET_MARK = " › "  # between a file's name and its sheet's, in a record's stored origin
 QUOTED_ROWS = 1000  # rows quoted per kind of problem; the rest are counted in one more finding
 
 

@@ -21,24 +21,16 @@ import polars as pl
 from safetynet import build
 from safetynet.ingest import explain, files, history, personal_scan, rawstore, values
 from safetynet.ingest.files import Sheet
-from safetynet.ingest.findings import QUOTED_ROWS, Finding, capped
+from safetynet.ingest.findings import QUOTED_ROWS, SHEET_MARK, Finding, capped
 from safetynet.warehouse import store
 from safetynet.warehouse.aliases import TABLE_NAMES
 from safetynet.warehouse.checks import BuildError
-from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
+from safetynet.warehouse.schema import POLARS_TYPES, TABLES, TABLES_BY_NAME, Column, Table
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".parquet")
 REPORT_NAME = "导入报告-"  # an import's own report, written beside its input: never an input
 SKIPPED = ("~$", ".", REPORT_NAME)  # Excel's lock files, hidden files, our reports
 PLACE_TABLES = ("districts", "streets", "communities")  # places an office may give by name
-POLARS_TYPES = {
-    "VARCHAR": pl.Utf8,
-    "INTEGER": pl.Int64,
-    "DOUBLE": pl.Float64,
-    "DATE": pl.Date,
-    "TIMESTAMP": pl.Datetime("us"),
-    "BOOLEAN": pl.Boolean,
-}
 
 
 @dataclass
@@ -106,6 +98,7 @@ def run(
             shutil.rmtree(candidate.parent, ignore_errors=True)
         if outcome.ok:
             rawstore.prune({w.source for w in history.warehouses(folder)})
+    outcome.findings.sort(key=_in_order)
     _count_errors(outcome)
     return outcome
 
@@ -116,7 +109,7 @@ def _read_all(paths: Sequence[Path]) -> tuple[list[Finding], list[Sheet]]:
     for path in _expand(paths, findings):
         sheet, found = files.read(path)
         findings += found
-        if sheet is not None and not any(f.file == sheet.file and not f.line for f in found):
+        if sheet is not None and not found:  # a sheet comes with findings when columns are missing
             sheets.append(sheet)
     return findings, sheets
 
@@ -214,7 +207,7 @@ def _prepare(
 
 def source_of(sheet: Sheet) -> str:
     """A record's origin as stored and reported: the file, and the sheet of a workbook."""
-    return f"{sheet.file} › {sheet.sheet}" if sheet.sheet else sheet.file
+    return f"{sheet.file}{SHEET_MARK}{sheet.sheet}" if sheet.sheet else sheet.file
 
 
 def _names_for(
@@ -255,7 +248,7 @@ def _merge(
         incoming = pl.concat(frames[table.name]) if table.name in frames else _empty(table)
         stored = _empty(table) if base is None or table.name in replace else base.read(table)
         kept = stored.join(incoming.select(table.key), on=list(table.key), how="anti")
-        _tally(table, stored, incoming, replace, results, sheets)
+        _tally(table, stored, incoming, results, sheets)
         merged = pl.concat([kept, incoming], how="vertical_relaxed")
         merged.write_parquet(candidate / table.file)
         rows[table.name] = merged.height
@@ -266,7 +259,6 @@ def _tally(
     table: Table,
     stored: pl.DataFrame,
     incoming: pl.DataFrame,
-    replace: set[str],
     results: dict[int, FileResult],
     sheets: list[Sheet],
 ) -> None:
@@ -274,15 +266,12 @@ def _tally(
     for sheet in (s for s in sheets if s.table == table.name):
         result = results[id(sheet)]
         mine = incoming.filter(pl.col("_source") == source_of(sheet))
-        again = (
-            0 if table.name in replace else mine.join(stored, on=list(table.key), how="semi").height
-        )
+        again = mine.join(stored, on=list(table.key), how="semi").height  # none under --replace
         result.replaced, result.added = again, mine.height - again
 
 
 def _empty(table: Table) -> pl.DataFrame:
-    schema = {c.name: POLARS_TYPES[c.type] for c in table.columns}
-    return pl.DataFrame(schema=schema | {"_source": pl.Utf8, "_line": pl.Int64})
+    return pl.DataFrame(schema=table.polars_schema | {"_source": pl.Utf8, "_line": pl.Int64})
 
 
 def _build(
@@ -351,6 +340,5 @@ def _in_order(finding: Finding) -> tuple[str, str, int]:
 
 
 def _count_errors(outcome: Outcome) -> None:
-    outcome.findings.sort(key=_in_order)
     for result in outcome.files:
         result.errors = sum(f.rows for f in outcome.findings if f.file == result.file)

@@ -27,9 +27,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from safetynet.demo.generate import POLARS_TYPES
 from safetynet.warehouse.aliases import HEADERS, TABLE_NAMES, template_header
-from safetynet.warehouse.schema import TABLES, TABLES_BY_NAME, Column, Table
+from safetynet.warehouse.schema import POLARS_TYPES, TABLES, TABLES_BY_NAME, Column, Table
 from safetynet.warehouse.vocabulary import LABELS
 
 EXCEL_ROWS = 1_048_575  # data rows a sheet holds below its header (1,048,576 in all)
@@ -157,7 +156,7 @@ def fits_excel(shown: pl.DataFrame) -> bool:
 
 
 def _empty(table: Table) -> pl.DataFrame:
-    return pl.DataFrame(schema={c.name: POLARS_TYPES[c.type] for c in table.columns})
+    return pl.DataFrame(schema=table.polars_schema)
 
 
 def _shown(table: Table, frame: pl.DataFrame) -> pl.DataFrame:

@@ -43,17 +43,15 @@ from datetime import date, datetime
 
 import polars as pl
 
-from safetynet.warehouse.schema import COMMUNITY_CODE, DISTRICT_CODE, GRID_CODE, STREET_CODE, Column
+from safetynet.warehouse.schema import (
+    COMMUNITY_CODE,
+    DISTRICT_CODE,
+    GRID_CODE,
+    POLARS_TYPES,
+    STREET_CODE,
+    Column,
+)
 from safetynet.warehouse.vocabulary import LABELS
-
-_DTYPES: dict[str, pl.DataType] = {
-    "VARCHAR": pl.Utf8(),
-    "INTEGER": pl.Int64(),
-    "DOUBLE": pl.Float64(),
-    "DATE": pl.Date(),
-    "TIMESTAMP": pl.Datetime("us"),
-    "BOOLEAN": pl.Boolean(),
-}
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def parse(
         .lazy()
         .with_columns(cell=pl.when(stripped != "").then(stripped))
         .pipe(reader.read)
-        .select("raw", "cell", pl.col("value").cast(_DTYPES[column.type]))
+        .select("raw", "cell", pl.col("value").cast(POLARS_TYPES[column.type]))
         .collect()
     )
     parsed = frame["value"].rename(values.name)
@@ -124,7 +122,7 @@ def _reader(column: Column, table: str, names: Mapping[str, str | None] | None) 
         case "TIMESTAMP":
             return _Reader(lambda frame: _moment(frame, whole_days=False), _explain_timestamp)
         case "INTEGER":
-            return _Reader(lambda frame: _integer(_number(frame, wan)), lambda _: _NOT_INTEGER)
+            return _Reader(lambda frame: _integer(_number(frame, wan)), _explain_integer)
         case "DOUBLE":
             return _Reader(lambda frame: _decimal(_number(frame, wan)), lambda _: _NOT_DECIMAL)
         case "BOOLEAN":
@@ -320,12 +318,25 @@ def _decimal(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 def _integer(frame: pl.LazyFrame) -> pl.LazyFrame:
     """A whole number: exact when written as one; else a float that is one but for float error
-    (12.0; 2.01万, which is 20099.999999999996) and fits in 64 bits."""
+    (12.0; 2.01万, which is 20099.999999999996); and within INTEGER's range, so that the
+    column's type holds it."""
     amount, whole = pl.col("amount"), pl.col("amount").round()
     exact = pl.when(pl.col("factor") == 1).then(pl.col("digits").cast(pl.Int64, strict=False))
     near = (amount - whole).abs() <= 1e-9 * pl.max_horizontal(amount.abs(), 1.0)
-    rounded = pl.when(near & (whole.abs() < 2.0**63)).then(whole.cast(pl.Int64))
-    return frame.with_columns(value=pl.coalesce(exact, rounded))
+    rounded = pl.when(near & (whole.abs() < 2.0**63)).then(whole.cast(pl.Int64, strict=False))
+    value = pl.coalesce(exact, rounded)
+    return frame.with_columns(value=pl.when(value.is_between(*_INTEGER_RANGE)).then(value))
+
+
+_INTEGER_RANGE = (-(2**31), 2**31 - 1)  # DuckDB's INTEGER
+
+
+def _explain_integer(cell: str) -> tuple[str, str]:
+    """Too large for the column, or not a whole number at all."""
+    amount = _number(pl.LazyFrame({"cell": [cell]}), wan=False).select("amount").collect().item()
+    if amount is not None and abs(amount) > _INTEGER_RANGE[1]:
+        return "数字太大", f"整数不能超过 {_INTEGER_RANGE[1]:,}"
+    return _NOT_INTEGER
 
 
 # --- booleans -------------------------------------------------------------------------------------

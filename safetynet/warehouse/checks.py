@@ -227,7 +227,7 @@ def _column_checks(table: Table, c: Column, as_of: date) -> list[Check]:
             _where(table, c.name, f"values outside {low}–{high}",
                    f"isfinite({c.name}) AND {c.name} NOT BETWEEN {low} AND {high}", (c.name,))
         )  # fmt: skip
-    if c.type == "VARCHAR" and c.scan_pii and not (c.pattern or c.values):
+    if c.free_text:
         candidates = _where(
             table, c.name, "personal data (ID-card or mobile numbers, shown masked)",
             f"regexp_matches(regexp_replace({c.name}, $separator, '', 'g'), $pii)", (c.name,),

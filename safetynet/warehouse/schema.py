@@ -9,6 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
+# Each DuckDB type of the schema as polars holds it: the demo writes, an import parses and the
+# templates write with these.
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "VARCHAR": pl.String(),
+    "INTEGER": pl.Int32(),
+    "DOUBLE": pl.Float64(),
+    "BOOLEAN": pl.Boolean(),
+    "DATE": pl.Date(),
+    "TIMESTAMP": pl.Datetime("us"),
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -24,6 +37,12 @@ class Column:
     history_years: int = 10  # how far before the as-of date a date may lie
     bounds: tuple[float, float] | None = None  # the range a number must lie in (coordinates)
     scan_pii: bool = True  # text searched for ID-card and mobile numbers (not geometry)
+
+    @property
+    def free_text(self) -> bool:
+        """Text that may say anything (a name, a note), so it is searched for personal numbers;
+        codes and enumerations are checked by their pattern or values instead."""
+        return self.type == "VARCHAR" and self.scan_pii and not (self.pattern or self.values)
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,11 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        """The table's columns, in order, with their polars types."""
+        return {c.name: POLARS_TYPES[c.type] for c in self.columns}
 
 
 DISTRICT_CODE = r"4101\d\d"
