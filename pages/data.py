@@ -8,8 +8,10 @@ from dataclasses import replace
 import streamlit as st
 
 from safetynet.app import data, escape, fmt, ui, views
+from safetynet.app.charts import data as charts
 from safetynet.app.export import About, Col
 from safetynet.app.labels import t
+from safetynet.ingest import report
 from safetynet.warehouse.aliases import TABLE_NAMES
 from safetynet.warehouse.schema import TABLES
 
@@ -31,7 +33,7 @@ fresh = data.freshness(views.data_freshness(), info, lang)
 first = fresh["first_day"].min()
 if first is not None:
     st.plotly_chart(
-        data.spans_chart(
+        charts.spans(
             fresh,
             view.as_of,
             lang,
@@ -61,17 +63,18 @@ st.caption(t("data_freshness_none", lang))
 
 # --- the last import -----------------------------------------------------------------------------
 st.subheader(t("data_import_title", lang))
-last = data.last_report()
+last = report.latest()
 if last is None:
     ui.empty(t("data_import_none", lang, source=data.source_label(info["source"], lang)))
 else:
     # Everything in a report comes from the files imported: shown escaped, never as Markdown.
-    at = escape.markdown(data.local_time(str(last.get("at") or "—")))
+    at = escape.markdown(fmt.moment(str(last.get("at") or "—")))
     if last.get("ok"):
         raw, warehouse = (escape.markdown(str(last.get(k) or "—")) for k in ("raw", "warehouse"))
         st.success(t("data_import_ok", lang, at=at, raw=raw, warehouse=warehouse))
     else:
-        st.warning(t("data_import_failed", lang, at=at, n=fmt.count(data.problems(last), lang)))
+        problems = data.findings(last)["rows"].sum()
+        st.warning(t("data_import_failed", lang, at=at, n=fmt.count(problems, lang)))
     if last.get("workbook"):
         st.caption(t("data_import_workbook", lang, name=escape.markdown(str(last["workbook"]))))
     lines = [str(f["summary"]) for f in last.get("files", []) if f.get("summary")]

@@ -3,7 +3,7 @@ open there; the inspector's way down, by click, by search or by link."""
 
 import streamlit as st
 
-from safetynet.app import drill, escape, fmt, ui, views
+from safetynet.app import drill, fmt, ui, views
 from safetynet.app.charts import common
 from safetynet.app.charts import drill as charts
 from safetynet.app.colours import ACCENT, MUTED
@@ -15,9 +15,7 @@ view = ui.current_view()
 lang = view.lang
 place = drill.current_place(view)
 here = place.steps[-1].name(lang)
-st.title(f"{escape.markdown(here)} · {t('drill', lang)}")
-st.caption(ui.labelled("period", view.period, lang))
-ui.stale_banner(view, "drill")
+ui.header(view, "drill", place=here)
 drill.breadcrumb(place, view)
 drill.search(view)
 

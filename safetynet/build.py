@@ -32,9 +32,9 @@ from safetynet.warehouse.checks import (
     row_checks,
 )
 from safetynet.warehouse.schema import TABLES
+from safetynet.weeks import TIME_ZONE
 
 BUILD_SQL = Path(__file__).resolve().parents[1] / "queries" / "build"
-TIME_ZONE = "Asia/Shanghai"  # every time in the data is Beijing time
 BULK_SHARE = 0.1  # a week with fewer records than this share of the median week is an outlier
 ACTIVITY = (("hazards", "found_date"), ("inspections", "week_start"))  # the city's weekly pulse
 
@@ -204,7 +204,7 @@ def _record(
         {
             "as_of": as_of,
             "built_at": datetime.now(UTC).replace(tzinfo=None),  # UTC, as in CURRENT.json
-            "source": "demo" if about.demo else raw_dir.name,
+            "source": manifest.DEMO_SOURCE if about.demo else raw_dir.name,
             "scale": about.scale,
             "seed": about.seed,
         },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+TIME_ZONE = "Asia/Shanghai"  # every time in the data, and every time shown, is Beijing time
+
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())

@@ -14,16 +14,15 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import polars as pl
 import pytest
 from conftest import AS_OF, Opened, _open
 
-from safetynet.app import data, escape, fmt
+from safetynet.app import escape, fmt, stale
 from safetynet.app.labels import t
 from safetynet.build import build
 from safetynet.ingest.templates import file_stem
@@ -147,10 +146,6 @@ OK = FAILED | {"at": "2026-12-01T02:30:00+00:00", "ok": True, "raw": SERVED,
                "warehouse": "safetynet-x.duckdb", "findings": []}  # fmt: skip
 
 
-def beijing_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
 # --- the raw files --------------------------------------------------------------------------------
 
 
@@ -196,7 +191,7 @@ def test_the_chart_spans_each_dated_table(open_page: Callable[..., Opened], smal
     assert bars["y"] == [TABLE_NAMES[n][0] for n in want["table_name"]]
     assert bars["base"] == [d.isoformat() for d in want["first_day"]]
     spans = [(b - a).days + 1 for a, b in zip(want["first_day"], want["last_day"], strict=True)]
-    assert [x / data.DAY_MS for x in bars["x"]] == spans
+    assert [x / 86_400_000 for x in bars["x"]] == spans  # a bar's length in ms
 
 
 def test_without_an_import_the_page_says_how_to_make_one(open_page: Callable[..., Opened]):
@@ -369,7 +364,7 @@ def test_versions_say_who_brought_the_data_in(open_at, imported: Path):
 
 
 def age_of_data() -> int:
-    age = (beijing_today() - AS_OF).days
+    age = (stale.today() - AS_OF).days
     if age < 1:
         pytest.skip("the clock says the demo's as-of date has not passed")
     return age
@@ -411,10 +406,10 @@ def test_the_limit_comes_from_the_environment(monkeypatch, setting: str | None, 
         monkeypatch.delenv("SAFETYNET_STALE_DAYS", raising=False)
     else:
         monkeypatch.setenv("SAFETYNET_STALE_DAYS", setting)
-    assert data.stale_limit() == limit
+    assert stale.stale_limit() == limit
     day = date(2026, 11, 29)
-    assert data.days_stale(day, "v0003", on=date.fromordinal(day.toordinal() + limit)) is None
-    assert data.days_stale(day, "v0003", on=date.fromordinal(day.toordinal() + limit + 1)) == (
+    assert stale.days_stale(day, "v0003", on=date.fromordinal(day.toordinal() + limit)) is None
+    assert stale.days_stale(day, "v0003", on=date.fromordinal(day.toordinal() + limit + 1)) == (
         limit + 1
     )
-    assert data.days_stale(day, "demo", on=date(2030, 1, 1)) is None
+    assert stale.days_stale(day, "demo", on=date(2030, 1, 1)) is None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from safetynet.weeks import TIME_ZONE
 
 WAN = 10_000
 
@@ -73,3 +76,16 @@ def month_to(first: date, end: date, partial: bool, lang: str) -> str:
         return month(first, lang)
     to = f"截至{end.month}月{end.day}日" if lang == "zh" else f"to {end:%d %b}"
     return month(first, lang) + aside(to, lang)
+
+
+def moment(when: datetime | str) -> str:
+    """A moment as Beijing time, '2026-12-07 18:30': an ISO text with its offset (import records)
+    or a naive datetime in UTC (meta_build, CURRENT.json). A text that is no time shows as is."""
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return when
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return f"{when.astimezone(ZoneInfo(TIME_ZONE)):%Y-%m-%d %H:%M}"

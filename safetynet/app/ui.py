@@ -17,7 +17,7 @@ import polars as pl
 import streamlit as st
 
 from safetynet.analytics.metrics import RISK_CLASS_BOUNDS, RISK_CLASSES
-from safetynet.app import data, escape, export, fmt, link, navigation, views
+from safetynet.app import escape, export, fmt, link, navigation, stale, views
 from safetynet.app.colours import Classes
 from safetynet.app.export import About, Col
 from safetynet.app.labels import LANGS, Figure, t
@@ -133,24 +133,25 @@ def place_name(view: View) -> str:
     return units["name_zh" if view.lang == "zh" else "name_en"][0]
 
 
-def header(view: View, page_key: str, period: str | None = None) -> None:
-    """The page title (place · page), the period it shows, and a warning when the data is old."""
-    st.title(f"{escape.markdown(place_name(view))} · {t(page_key, view.lang)}")
+def header(view: View, page_key: str, period: str | None = None, place: str | None = None) -> None:
+    """The page title (place · page: the view's place unless one is given), the period it
+    shows, and a warning when the data is old."""
+    st.title(f"{escape.markdown(place or place_name(view))} · {t(page_key, view.lang)}")
     st.caption(labelled("period", period or view.period, view.lang))
-    stale_banner(view, page_key)
+    _stale_banner(view, page_key)
 
 
-def stale_banner(view: View, page_key: str = "") -> None:
+def _stale_banner(view: View, page_key: str) -> None:
     """A warning when the served data's as-of date lies more than SAFETYNET_STALE_DAYS (14) days
     before today, with a link to the data page (数据), which says where the data came from and
     how to import new data. Never for the demo city, whose date is fixed on purpose."""
     info = views.build_info()
-    days = data.days_stale(info["as_of"], info["source"])
+    days = stale.days_stale(info["as_of"], info["source"])
     if days is None:
         return
     lang = view.lang
     day = fmt.day(info["as_of"], lang)
-    st.warning(t("stale_banner", lang, day=day, days=days, limit=data.stale_limit()), icon="⚠️")
+    st.warning(t("stale_banner", lang, day=day, days=days, limit=stale.stale_limit()), icon="⚠️")
     if page_key != "data":
         st.page_link(
             "pages/data.py",
@@ -209,9 +210,9 @@ def empty(message: str) -> None:
 def footer(view: View) -> None:
     info = views.build_info()
     # built_at is kept in UTC; the city reads Beijing time, as the data page shows every time
-    parts = [as_of_text(view), f"{t('built_at', view.lang)} {data.local_time(info['built_at'])}"]
+    parts = [as_of_text(view), f"{t('built_at', view.lang)} {fmt.moment(info['built_at'])}"]
     st.caption(" · ".join(parts))
-    if data.is_demo(info["source"]):
+    if stale.is_demo(info["source"]):
         st.caption(t("demo_notice", view.lang))
     link.write()  # the page's own choices join the URL
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from safetynet import build
 from safetynet.ingest import rawstore
-from safetynet.warehouse import runner, store
+from safetynet.warehouse import manifest, runner, store
 from safetynet.warehouse.checks import failure
 
 
@@ -45,7 +45,7 @@ class Warehouse:
             "as_of": self.as_of.isoformat(),
             "source": self.source,
             "by": record.get("user", ""),
-            "files": files or ("demo city" if self.source == "demo" else ""),
+            "files": files or ("demo city" if self.source == manifest.DEMO_SOURCE else ""),
         }
 
 

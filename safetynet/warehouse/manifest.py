@@ -13,6 +13,7 @@ from typing import Any
 from safetynet.warehouse.checks import failure, quoted
 
 DEMO = "_demo.json"
+DEMO_SOURCE = "demo"  # meta_build.source of a warehouse built from the demo city
 EXPORT = "manifest.json"
 MAX_BYTES = 64 * 1024  # a manifest is a few lines; anything bigger is not one
 
