@@ -154,8 +154,7 @@ else:
         key="shortfall",
         on_select="rerun",
     )
-    if code := ui.clicked_code(clicked, short["community_code"].to_list()):
-        drill.open_place(code, view)
+    drill.open_clicked(clicked, view, short["community_code"].to_list())
 
 # --- prevention against response -----------------------------------------------------------------
 spending = views.funding(view.district)

@@ -206,7 +206,6 @@ clicked = ui.table(
     height=ui.rows_height(places.height),
     on_select="rerun",
 )
-if code := ui.clicked_code(clicked, places["place_code"].to_list()):
-    drill.open_place(code, view)
+drill.open_clicked(clicked, view, places["place_code"].to_list())
 
 ui.footer(view)

@@ -1,6 +1,8 @@
 """下钻 Drill-down: from the city to one unit, street, community and grid, and the hazards still
 open there; the inspector's way down, by click, by search or by link."""
 
+from functools import partial
+
 import streamlit as st
 
 from safetynet.app import drill, fmt, ui, views
@@ -134,6 +136,11 @@ if place.level == "grid":
 if place.level in ("street", "community", "grid"):
     st.subheader(t("drill_hazards", lang))
     everything = t("drill_all", lang)
+
+    def chosen(column: str, key: str) -> str:
+        """A filter's choice as shown: its name, or "all" for none."""
+        return label(column, key, lang) if key else everything
+
     categories = ["", *LABELS["hazards.category"]]
     severities = ["", *LABELS["hazards.severity"]]
     ui.choice("category", categories, "", lang)
@@ -142,11 +149,11 @@ if place.level in ("street", "community", "grid"):
     left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
     category = left.selectbox(
         t("drill_filter_category", lang), categories, key="category",
-        format_func=lambda k: label("hazards.category", k, lang) if k else everything,
+        format_func=partial(chosen, "hazards.category"),
     )  # fmt: skip
     severity = middle.selectbox(
         t("drill_filter_severity", lang), severities, key="severity",
-        format_func=lambda k: label("hazards.severity", k, lang) if k else everything,
+        format_func=partial(chosen, "hazards.severity"),
     )  # fmt: skip
     overdue = right.toggle(t("drill_filter_overdue", lang), key="overdue")
     hazards = drill.named_hazards(
@@ -154,8 +161,8 @@ if place.level in ("street", "community", "grid"):
     )
     filters = [
         *place_filter,
-        (t("drill_filter_category", lang), label("hazards.category", category, lang) if category else everything),
-        (t("drill_filter_severity", lang), label("hazards.severity", severity, lang) if severity else everything),
+        (t("drill_filter_category", lang), chosen("hazards.category", category)),
+        (t("drill_filter_severity", lang), chosen("hazards.severity", severity)),
         (t("drill_filter_overdue", lang), t("yes" if overdue else "no", lang)),
     ]  # fmt: skip
     day = drill.day_of(view)

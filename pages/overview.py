@@ -55,8 +55,7 @@ with left:
         selection_mode="single-object",
     )
     # a clicked unit opens in the drill-down (its polygons carry their code)
-    if code := ui.clicked_code(clicked):
-        drill.open_place(code, view)
+    drill.open_clicked(clicked, view)
     ui.legend(ui.class_legend(figure.name(lang) + fmt.aside(unit, lang), classes, shown, lang))
     st.caption(ui.chart_note(view, view.period, unit) + " · " + t("map_note", lang))
 with right:
@@ -82,8 +81,7 @@ with right:
         selection_mode="points",
     )
     # a clicked bar opens its unit or street in the drill-down
-    if code := ui.clicked_code(clicked, codes):
-        drill.open_place(code, view)
+    drill.open_clicked(clicked, view, codes)
     st.caption(t("overview_open", lang, level=ui.rows_word(view)))
 
 first = weeks.row(0, named=True)

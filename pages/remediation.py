@@ -179,8 +179,7 @@ clicked = ui.table(
     on_select="rerun",
 )
 # a clicked row opens its unit or street in the drill-down
-if code := ui.clicked_code(clicked, places["group_code"].to_list()):
-    drill.open_place(code, view)
+drill.open_clicked(clicked, view, places["group_code"].to_list())
 
 # --- the supervised major hazards to chase -------------------------------------------------------
 st.subheader(t("rem_supervision_title", lang))
@@ -229,8 +228,7 @@ else:
         on_select="rerun",
     )
     # a clicked hazard opens its grid in the drill-down
-    if code := ui.clicked_code(clicked, follow["grid_code"].to_list()):
-        drill.open_place(code, view)
+    drill.open_clicked(clicked, view, follow["grid_code"].to_list())
 
 # --- whistle calls -------------------------------------------------------------------------------
 st.subheader(t("rem_whistle_title", lang))

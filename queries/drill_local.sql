@@ -16,10 +16,13 @@
 -- example: {"level": "community", "parent": "410182001", "week": "2026-11-23"}
 WITH hazards AS (
     SELECT CASE $level WHEN 'community' THEN community_code ELSE grid_code END AS place_code,
-           severity, found_week, overdue_week, rectified_date, deadline, rectified_week,
+           severity, found_week, overdue_week, rectified_date, deadline,
            rectified_week IS NULL OR rectified_week > $week AS open_at_end,
            -- a comparison with one date, not a date computed per hazard
-           found_date >= make_date(isoyear($week::DATE), 1, 1) AS in_cohort
+           found_date >= make_date(isoyear($week::DATE), 1, 1) AS in_cohort,
+           -- rectified from the first ISO week of the week's year up to the week: 按期整改率's base
+           rectified_week BETWEEN date_trunc('week', make_date(isoyear($week::DATE), 1, 4))
+                              AND $week AS rectified_this_year
     FROM mart_hazard
     WHERE found_week <= $week
       AND (CASE $level WHEN 'community' THEN street_code ELSE community_code END) = $parent
@@ -33,13 +36,9 @@ hazard_figures AS (
            count(*) FILTER (WHERE open_at_end AND overdue_week <= $week) AS overdue,
            count(*) FILTER (WHERE in_cohort) AS ytd_found,
            count(*) FILTER (WHERE in_cohort AND NOT open_at_end) AS ytd_rectified,
-           count(*) FILTER (WHERE rectified_week BETWEEN
-                                  date_trunc('week', make_date(isoyear($week::DATE), 1, 4))
-                                  AND $week) AS year_rectified,
-           count(*) FILTER (WHERE rectified_week BETWEEN
-                                  date_trunc('week', make_date(isoyear($week::DATE), 1, 4))
-                                  AND $week
-                              AND rectified_date <= deadline) AS year_rectified_on_time
+           count(*) FILTER (WHERE rectified_this_year) AS year_rectified,
+           count(*) FILTER (WHERE rectified_this_year AND rectified_date <= deadline)
+               AS year_rectified_on_time
     FROM hazards
     GROUP BY place_code
 ),

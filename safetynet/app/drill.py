@@ -7,6 +7,8 @@ wins, and the sidebar's unit follows it; a unit chosen in the sidebar takes the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import polars as pl
 import streamlit as st
 
@@ -203,7 +205,7 @@ _CHILD_FIGURES = (
     Col("major_open", "col_major_open", "count"),
     Col("overdue", "col_overdue", "count"),
     Col("rectification_rate", "col_rect_rate", "rate"),
-    Col("on_time_rate", "col_on_time", "rate"),
+    Col("on_time_rate", "col_on_time_rate", "rate"),
     Col("compliance_rate", "col_compliance", "rate"),
 )
 
@@ -211,7 +213,7 @@ _CHILD_FIGURES = (
 def child_columns(level: str) -> tuple[Col, ...]:
     """The columns of the table of places below: their name, risk class (grids have none) and
     the core figures."""
-    risk = () if level == "grid" else (Col("risk_class_{lang}", "col_risk_class"),)
+    risk = () if level == "grid" else (Col("risk_class_{lang}", "drill_risk"),)
     return (Col("name_{lang}", "col_name"), *risk, *_CHILD_FIGURES)
 
 
@@ -227,7 +229,7 @@ WORST_COLUMNS = (
 _HAZARD_TAIL = (
     Col("category_name", "col_category"),
     Col("severity_name", "col_severity"),
-    Col("found_date", "col_found", "date"),
+    Col("found_date", "col_found_date", "date"),
     Col("deadline", "col_deadline", "date"),
     Col("days_open", "col_days_open", "count"),
     Col("days_overdue", "col_days_overdue", "count"),
@@ -273,9 +275,11 @@ def weeks_span(weeks: pl.DataFrame, lang: str) -> str:
     )
 
 
-def open_place(code: str, view: ui.View) -> None:
-    """Open the place with this code here, from any page (a click on a map, a chart or a table:
-    call it in the page's run with the selection, not in a callback); unknown codes are ignored."""
-    place = views.place(code)
+def open_clicked(event: Mapping | None, view: ui.View, codes: Sequence[str] = ()) -> None:
+    """Open the place a click picked here, from any page (a map, a chart or a table; `codes` are
+    the codes of its rows, as ui.clicked_code takes them). Call it in the page's run with the
+    selection, not in a callback; no click, or an unknown code, does nothing."""
+    code = ui.clicked_code(event, codes)
+    place = views.place(code) if code else None
     if place is not None:
         st.switch_page(PAGE, query_params=params(place, view))

@@ -263,7 +263,6 @@ class Place:
     """A place of any level and the way down to it, the city first and the place itself last."""
 
     steps: tuple[Step, ...]
-    grid_type: str = ""  # for a grid
 
     @property
     def level(self) -> str:
@@ -313,18 +312,11 @@ def place(code: str) -> Place | None:
         steps.append(Step("community", row["community_code"], name, name))
     if row["level"] == "grid":
         steps.append(Step("grid", row["place_code"], row["grid_zh"], row["grid_en"]))
-    return Place(tuple(steps), row["grid_type"] or "")
+    return Place(tuple(steps))
 
 
-# The columns of a drill-down row, at every level.
-DRILL_COLUMNS = (
-    "place_code", "name_zh", "name_en", "population",
-    "new_hazards", "new_major", "open_hazards", "major_open", "overdue",
-    "ytd_found", "ytd_rectified", "rectification_rate",
-    "year_rectified", "year_rectified_on_time", "on_time_rate",
-    "items_checked", "items_compliant", "compliance_rate",
-    "risk", "risk_class", "risk_class_zh", "risk_class_en", "risk_colour",
-)  # fmt: skip
+# What the month's risk index adds to a row of figures.sql above a street.
+RISK_COLUMNS = ("place_code", "risk", "risk_class", "risk_class_zh", "risk_class_en", "risk_colour")
 
 
 def drill_rows(level: str, parent: str, week: date) -> pl.DataFrame:
@@ -334,10 +326,8 @@ def drill_rows(level: str, parent: str, week: date) -> pl.DataFrame:
     if level in ("community", "grid"):
         return db.query("drill_local", level=level, parent=parent, week=week)
     month = (week + timedelta(days=6)).replace(day=1)  # the month the week ends in
-    rows = figures(level, parent, week, week)
-    return rows.join(risk_places(level, parent, month), on="place_code", how="left").select(
-        DRILL_COLUMNS
-    )
+    risk = risk_places(level, parent, month).select(RISK_COLUMNS)
+    return figures(level, parent, week, week).join(risk, on="place_code", how="left")
 
 
 def siblings(place: Place, week: date) -> pl.DataFrame:

@@ -97,9 +97,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_new": ("新发现", "New"),
     "col_major_open": ("重大未整改", "Major open"),
     "col_rect_rate": ("整改率", "Rectification"),
-    "col_on_time": ("按期整改率", "On time"),
     "col_compliance": ("检查符合率", "Compliance"),
-    "col_risk_class": ("风险等级", "Risk class"),
     "level_grid": ("网格", "Grid"),
-    "level_city": ("全市", "City"),
 }
