@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safetynet.app.charts.base import width, wrap
+from safetynet.app.charts.base import wrap
+from safetynet.display import width
 
 
 @pytest.mark.parametrize(

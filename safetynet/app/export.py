@@ -20,6 +20,7 @@ from xlsxwriter.format import Format
 
 from safetynet.app import fmt
 from safetynet.app.labels import t
+from safetynet.display import width
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _cell_format(book: xlsxwriter.Workbook, col: Col) -> Format | None:
 
 
 def _width(col: Col, lang: str) -> int:
-    wide = sum(2 if ord(ch) > 0x2E80 else 1 for ch in col.file_title(lang))
+    wide = width(col.file_title(lang))
     return max(10, min(40, wide + 2)) if col.kind != "text" else max(14, min(50, wide + 8))
 
 

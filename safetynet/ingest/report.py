@@ -8,7 +8,6 @@ the terminal shows fewer rows per problem still, and says where the whole list i
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from dataclasses import asdict
 from datetime import datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from safetynet.display import width
 from safetynet.ingest.findings import Finding
 from safetynet.ingest.run import REPORT_NAME, FileResult, Outcome
 from safetynet.warehouse import store
@@ -83,7 +83,7 @@ def _terminal_rows(findings: list[Finding]) -> tuple[list[Finding], int]:
 def _table(findings: list[Finding]) -> list[str]:
     rows = [[title for _, title in COLUMNS]]
     rows += [[_cut(_cell(f, key)) for key, _ in COLUMNS] for f in findings]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(COLUMNS))]
     return [
         "  ".join(_pad(cell, w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
     ]
@@ -94,19 +94,14 @@ def _cell(finding: Finding, key: str) -> str:
     return "" if value is None else str(value)
 
 
-def _width(text: str) -> int:
-    """Display width: a Chinese character takes two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _cut(text: str) -> str:
-    while _width(text) > CELL:
+    while width(text) > CELL:
         text = text[:-2] + "…"
     return text
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+def _pad(text: str, room: int) -> str:
+    return text + " " * (room - width(text))
 
 
 def write_xlsx(outcome: Outcome, path: Path) -> Path:

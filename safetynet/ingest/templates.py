@@ -27,6 +27,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from safetynet.display import width
 from safetynet.warehouse.aliases import HEADERS, TABLE_NAMES, template_header
 from safetynet.warehouse.schema import POLARS_TYPES, TABLES, TABLES_BY_NAME, Column, Table
 from safetynet.warehouse.vocabulary import LABELS
@@ -305,12 +306,8 @@ def _width(table: Table, column: Column, header: str) -> int:
     kind = {"DATE": 12, "TIMESTAMP": 17, "BOOLEAN": 6}.get(column.type, 10)
     if column.pattern:
         kind = 19  # 16 digits of a grid code
-    widest = [_text_width(header), kind, *map(_text_width, _options(table, column))]
+    widest = [width(header), kind, *map(width, _options(table, column))]
     return min(50, max(widest) + 2)
-
-
-def _text_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # a Chinese character is two wide
 
 
 def _add_drop_downs(sheet: Worksheet, table: Table, rows: int) -> list[list[str]]:
@@ -359,8 +356,8 @@ def _write_dictionary(
 ) -> None:
     rows = dictionary(table, shown)
     widths = [14, 18, 40, 6, 8, 6, 40, 20, 30]
-    for j, (header, width) in enumerate(zip(DICTIONARY_HEADERS, widths, strict=True)):
-        sheet.set_column(j, j, width, formats.wrap)
+    for j, (header, wide) in enumerate(zip(DICTIONARY_HEADERS, widths, strict=True)):
+        sheet.set_column(j, j, wide, formats.wrap)
         sheet.write_string(0, j, header, formats.header)
     sheet.freeze_panes(1, 0)
     for i, row in enumerate(rows, start=1):

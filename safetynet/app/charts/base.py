@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from safetynet.app.escape import markup
 from safetynet.app.maps import FONT
+from safetynet.display import width
 
 GRID = "#E5E8EE"
 # d3 time formats: 6月1日 in Chinese, 1 Jun in English.
@@ -28,10 +29,6 @@ SEPARATORS = (
     (", ", "head"),
     (" ", "head"),
 )
-
-
-def width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def wrap(text: str, units: int) -> str:
