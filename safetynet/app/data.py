@@ -36,9 +36,7 @@ FINDINGS = {
     "fix": pl.String,
     "rows": pl.Int64,
 }
-# templates.DICTIONARY_HEADERS, in the same order, as the page's column keys
-DICTIONARY = ("header", "field", "meaning", "type", "unit", "required", "allowed", "example",
-              "aliases")  # fmt: skip
+DICTIONARY = tuple(key for key, _ in templates.DICTIONARY_COLUMNS)  # the page's column keys
 
 
 # --- where each table came from ------------------------------------------------------------------

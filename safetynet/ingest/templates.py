@@ -53,17 +53,19 @@ TYPE_NAMES = {
     "TIMESTAMP": "时间",
     "BOOLEAN": "是否",
 }
-DICTIONARY_HEADERS = (
-    "表头",
-    "字段",
-    "含义",
-    "类型",
-    "单位",
-    "必填",
-    "可填的值",
-    "示例",
-    "其他写法",
+# The dictionary's columns: a key (the app's column names) and the header the sheet writes.
+DICTIONARY_COLUMNS = (
+    ("header", "表头"),
+    ("field", "字段"),
+    ("meaning", "含义"),
+    ("type", "类型"),
+    ("unit", "单位"),
+    ("required", "必填"),
+    ("allowed", "可填的值"),
+    ("example", "示例"),
+    ("aliases", "其他写法"),
 )
+DICTIONARY_HEADERS = tuple(header for _, header in DICTIONARY_COLUMNS)
 
 # Units as the schema's English docs name them, and as the dictionary writes them; the first one
 # found in a doc wins (km² before m²).
